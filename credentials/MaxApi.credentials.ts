@@ -1,0 +1,70 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** A task id no real task can have: querying it proves the key without creating or paying for anything. */
+const PROBE_TASK_ID = '00000000-0000-0000-0000-000000000000';
+
+export class MaxApi implements ICredentialType {
+	name = 'maxApi';
+
+	displayName = 'Max API';
+
+	icon: Icon = { light: 'file:../icons/maxapi.svg', dark: 'file:../icons/maxapi.dark.svg' };
+
+	documentationUrl = 'https://docs.maxapi.io/api-reference/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Your Max API key, sent as a Bearer token',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.maxapi.io',
+			description: 'Change only to go through a proxy or to use a Max API emulator',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Max API has no "who am I" endpoint. Querying a task that cannot exist is free: a bad key is
+	// answered with code 401, a good one with "not found". HTTP errors are not thrown so that the
+	// envelope's code decides, whatever HTTP status carries it.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: `/api/v1/task/${PROBE_TASK_ID}`,
+			method: 'GET',
+			ignoreHttpStatusErrors: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 401,
+					message: 'Max API rejected this API key (code 401). Copy the key again from your Max API dashboard.',
+				},
+			},
+		],
+	};
+}

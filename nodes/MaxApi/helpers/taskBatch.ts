@@ -1,0 +1,175 @@
+// Runs the tasks of one node execution as a batch: submit every item first, then wait for all the
+// tasks together, so N items take about one task's latency, not N of them. HTTP requests in flight
+// are bounded. Nothing is ever submitted twice, and every task id created reaches the output or the
+// error, so no paid result is lost.
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IBinaryKeyData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import type { SubmitBody, TaskData } from '../../shared/api';
+import { downloadTaskImages } from '../../shared/download';
+import { explainTaskEnd, taskEndMessage, taskToJson } from '../../shared/taskOutput';
+import type { MaxApiClient } from '../../shared/transport';
+import { createLimiter } from './limiter';
+import { TaskWaitStopped, TaskWaitTimeout, waitForTask, type PollSchedule } from './waitForTask';
+
+/** What to do for one input item: create a task, or look one up. */
+export interface TaskJob {
+	itemIndex: number;
+	submit?: SubmitBody;
+	taskId?: string;
+	wait: boolean;
+	download: boolean;
+	binaryPropertyName: string;
+	timeoutMs: number;
+	schedule: PollSchedule;
+}
+
+type NodeError = NodeApiError | NodeOperationError;
+
+interface ItemState {
+	job: TaskJob;
+	taskId?: string;
+	task?: TaskData;
+	binary?: IBinaryKeyData;
+	error?: NodeError;
+}
+
+/** Runs the batch; `jobs[i]` is the job of input item i, or the error its parameters raised. */
+export async function runTaskBatch(
+	ctx: IExecuteFunctions,
+	client: MaxApiClient,
+	jobs: Array<TaskJob | NodeOperationError>,
+	maxParallelRequests: number,
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = ctx.continueOnFail();
+
+	// Bad parameters anywhere stop the run before anything is sent or billed.
+	const invalid = jobs.find((job): job is NodeOperationError => job instanceof NodeOperationError);
+	if (invalid && !continueOnFail) throw invalid;
+
+	const signal = ctx.getExecutionCancelSignal();
+	const limit = createLimiter(maxParallelRequests);
+	// Without continueOnFail the first failure ends the run: no new submits, no more waiting.
+	const stopOthers = new AbortController();
+	signal?.addEventListener('abort', () => stopOthers.abort(), { once: true });
+
+	const states: Array<ItemState | NodeOperationError> = jobs.map((job) =>
+		job instanceof NodeOperationError ? job : { job, taskId: job.taskId },
+	);
+	const live = states.filter((state): state is ItemState => !(state instanceof NodeOperationError));
+
+	const fail = (state: ItemState, error: NodeError) => {
+		state.error = error;
+		if (!continueOnFail) stopOthers.abort();
+	};
+
+	await Promise.all(
+		live
+			.filter((state) => state.job.submit)
+			.map(async (state) =>
+				limit(async () => {
+					if (stopOthers.signal.aborted) return;
+					try {
+						state.taskId = await client.submit(state.job.submit!, state.job.itemIndex);
+					} catch (error) {
+						fail(state, error as NodeError);
+					}
+				}),
+			),
+	);
+
+	await Promise.all(
+		live.map(async (state) => {
+			if (state.error || !state.taskId || stopOthers.signal.aborted) return;
+			const { job } = state;
+			const taskId = state.taskId;
+			try {
+				if (job.wait) {
+					state.task = await waitForTask(taskId, async () => await limit(async () => await client.getTask(taskId, job.itemIndex)), {
+						timeoutMs: job.timeoutMs,
+						schedule: job.submit ? job.schedule : { ...job.schedule, firstDelayMs: 0 },
+						signal: stopOthers.signal,
+					});
+				} else if (job.submit) {
+					// Just created: queued, by the API's definition. Not worth a query.
+					state.task = { taskId, status: 'PENDING', input: null, result: null, failure_reason: null };
+				} else {
+					state.task = await limit(async () => await client.getTask(taskId, job.itemIndex));
+				}
+
+				if (job.wait && state.task.status !== 'SUCCESS') {
+					fail(state, taskEndedError(ctx, state.task, job.itemIndex));
+					return;
+				}
+				const urls = state.task.status === 'SUCCESS' ? (state.task.result?.urls ?? []) : [];
+				if (job.download && urls.length > 0) {
+					state.binary = await limit(
+						async () => await downloadTaskImages(ctx, { taskId, urls }, job.binaryPropertyName, job.itemIndex, signal),
+					);
+				}
+			} catch (error) {
+				if (error instanceof TaskWaitStopped) {
+					if (signal?.aborted) fail(state, new NodeOperationError(ctx.getNode(), error.message, { itemIndex: job.itemIndex }));
+					return; // another item failed: that item's error is the one reported
+				}
+				fail(state, error instanceof TaskWaitTimeout ? timeoutError(ctx, error, job.itemIndex) : (error as NodeError));
+			}
+		}),
+	);
+
+	if (!continueOnFail) {
+		const failed = live.find((state) => state.error);
+		if (failed) throw withTaskList(failed.error!, live);
+	}
+
+	return states.map((state, itemIndex) => {
+		const pairedItem = { item: itemIndex };
+		if (state instanceof NodeOperationError) {
+			return { json: errorJson(state), pairedItem };
+		}
+		const base: IDataObject = state.task
+			? taskToJson(state.task, state.job.submit)
+			: { taskId: state.taskId ?? null, status: state.taskId ? 'UNKNOWN' : 'NOT_SUBMITTED' };
+		if (state.error) return { json: { ...base, ...errorJson(state.error) }, pairedItem };
+		return state.binary ? { json: base, binary: state.binary, pairedItem } : { json: base, pairedItem };
+	});
+}
+
+function errorJson(error: NodeError): IDataObject {
+	return { error: error.message, ...(error.description ? { errorDescription: error.description } : {}) };
+}
+
+function taskEndedError(ctx: IExecuteFunctions, task: TaskData, itemIndex: number): NodeApiError {
+	return new NodeApiError(ctx.getNode(), { ...task } as unknown as JsonObject, {
+		itemIndex,
+		message: taskEndMessage(task),
+		description: `${explainTaskEnd(task)} Task ID: ${task.taskId}`,
+	});
+}
+
+function timeoutError(ctx: IExecuteFunctions, error: TaskWaitTimeout, itemIndex: number): NodeOperationError {
+	const last = error.lastError ? ` The last query failed: ${error.lastError.message}.` : '';
+	return new NodeOperationError(ctx.getNode(), error.message, {
+		itemIndex,
+		description: `The task may still finish at Max API, and is billed if it succeeds. Look it up later with the Get Task operation and Task ID ${error.taskId}, or raise the Timeout option.${last}`,
+	});
+}
+
+/** Adds to the error the id of every task this run created, so none is lost when the run fails. */
+function withTaskList(error: NodeError, states: ItemState[]): NodeError {
+	const created = states.filter((state) => state.taskId && state.job.submit);
+	if (created.length > 0) {
+		const list = created
+			.map((state) => `item ${state.job.itemIndex}: ${state.taskId} (${state.task?.status ?? 'submitted'})`)
+			.join('; ');
+		error.description = `${error.description ?? ''}\nTasks this run created (look them up with Get Task; they are billed if they succeed): ${list}`.trim();
+	}
+	return error;
+}
