@@ -1,0 +1,225 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { MODELS, TERMINAL_STATUSES, type TaskData } from '../shared/api';
+import { downloadTaskImages } from '../shared/download';
+import { taskToJson } from '../shared/taskOutput';
+import { MaxApiClient } from '../shared/transport';
+import {
+	checkAgainstApi,
+	checkSecret,
+	parseCallbackBody,
+	TOKEN_HEADER,
+	TOKEN_QUERY_PARAMETER,
+	type Rejection,
+} from './callbackCheck';
+
+interface TriggerOptions {
+	downloadImages?: boolean;
+	binaryPropertyName?: string;
+}
+
+export class MaxApiTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Max API Trigger',
+		name: 'maxApiTrigger',
+		icon: { light: 'file:../../icons/maxapi.svg', dark: 'file:../../icons/maxapi.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'On finished task',
+		description: 'Starts the workflow when Max API calls back with a finished task',
+		defaults: { name: 'Max API Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'maxApi',
+				required: true,
+				displayOptions: { show: { verifyWithApi: [true] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'maxapi',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					"Paste this node's <b>Production URL</b> (above) into the Max API node's <b>Callback URL</b> option, adding <code>?token=</code> and your secret token if you set one, and turn off Wait for Completion there. Activate this workflow: the Test URL only works while the editor is listening. Max API calls from the internet and refuses localhost, so your n8n must be publicly reachable (n8n's WEBHOOK_URL setting).",
+				name: 'callbackNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Verify With Max API',
+				name: 'verifyWithApi',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to look the task up at Max API before starting a run, and use the API's answer rather than the request's body. Max API does not sign callbacks: with this off, anyone who knows the URL (and the token) can start runs with made-up tasks.",
+			},
+			{
+				displayName: 'Secret Token',
+				name: 'secretToken',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description: `Optional. When set, a callback must carry it as ?${TOKEN_QUERY_PARAMETER}=… in the URL (or an ${TOKEN_HEADER} header); others get 401/403 and start nothing.`,
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				default: [...TERMINAL_STATUSES],
+				description: 'Which task endings start a run; other callbacks are acknowledged and ignored',
+				options: [
+					{ name: 'Cancelled', value: 'CANCELLED' },
+					{ name: 'Failure', value: 'FAILURE' },
+					{ name: 'Success', value: 'SUCCESS' },
+					{ name: 'Timeout', value: 'TIMEOUT' },
+				],
+			},
+			{
+				displayName: 'Models',
+				name: 'models',
+				type: 'multiOptions',
+				default: [],
+				description: 'Start runs only for tasks of these models. None selected: all models.',
+				options: [
+					{ name: 'GPT Image 2 Image to Image', value: MODELS.imageToImage },
+					{ name: 'GPT Image 2 Text to Image', value: MODELS.textToImage },
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Images',
+						name: 'downloadImages',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to download the images of a successful task into binary data (data, data_1, …), after Max API has been answered',
+					},
+					{
+						displayName: 'Put Output File in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						description: 'Name of the binary field for the first image; further images get _1, _2… appended',
+					},
+				],
+			},
+		],
+	};
+
+	// Max API has no endpoint to register callbacks: the URL travels with each submit (callBackUrl).
+	// n8n still calls these on activation, so they report success and change nothing remotely.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		const response = this.getResponseObject();
+		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+			response.status(status).json(body);
+			return { noWebhookResponse: true };
+		};
+		const reject = (rejection: Rejection, taskId?: string): IWebhookResponseData => {
+			// The reason goes to the log and to the caller; the token never does.
+			this.logger.warn(`Max API Trigger: callback rejected (${rejection.status}: ${rejection.reason})`, { taskId });
+			return answer(rejection.status, { received: false, error: rejection.reason });
+		};
+
+		const secretRejection = checkSecret(
+			this.getNodeParameter('secretToken', '') as string,
+			this.getQueryData() as Record<string, unknown>,
+			this.getHeaderData() as Record<string, unknown>,
+		);
+		if (secretRejection) return reject(secretRejection);
+
+		const rawBody = (request as unknown as { rawBody?: Buffer }).rawBody;
+		const declaredLength = Number(this.getHeaderData()['content-length']);
+		const parsed = parseCallbackBody(
+			this.getBodyData(),
+			this.getHeaderData()['content-type'],
+			rawBody?.length ?? (Number.isFinite(declaredLength) ? declaredLength : undefined),
+		);
+		if ('rejection' in parsed) return reject(parsed.rejection);
+		const claimed = parsed.task;
+
+		let task: TaskData = claimed;
+		if (this.getNodeParameter('verifyWithApi', true) as boolean) {
+			const verified = await verifyTask(this, claimed);
+			if ('rejection' in verified) return reject(verified.rejection, claimed.taskId);
+			task = verified.task;
+		}
+
+		const statuses = this.getNodeParameter('statuses', []) as string[];
+		const models = this.getNodeParameter('models', []) as string[];
+		const model = typeof task.input?.model === 'string' ? task.input.model : undefined;
+		if (!statuses.includes(task.status) || (models.length > 0 && (!model || !models.includes(model)))) {
+			return answer(200, { received: true, taskId: task.taskId, ignored: 'not selected by the trigger filters' });
+		}
+
+		// Answer Max API first: downloads can take longer than a callback sender waits.
+		answer(200, { received: true, taskId: task.taskId });
+
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const item: INodeExecutionData = { json: taskToJson(task) };
+		const urls = task.status === 'SUCCESS' ? (task.result?.urls ?? []) : [];
+		if ((options.downloadImages ?? true) && urls.length > 0) {
+			try {
+				item.binary = await downloadTaskImages(this, { taskId: task.taskId, urls }, options.binaryPropertyName || 'data', 0);
+			} catch (error) {
+				// The callback was accepted: start the run anyway, with the URLs and the reason.
+				item.json.downloadError = (error as Error).message;
+			}
+		}
+		return { noWebhookResponse: true, workflowData: [[item]] };
+	}
+}
+
+/** Asks Max API about the task; the callback body is never trusted. */
+async function verifyTask(ctx: IWebhookFunctions, claimed: TaskData): Promise<{ task: TaskData } | { rejection: Rejection }> {
+	let actual: TaskData;
+	try {
+		actual = await (await MaxApiClient.connect(ctx)).getTask(claimed.taskId);
+	} catch (error) {
+		if (error instanceof NodeApiError && error.httpCode === '404') {
+			return { rejection: { status: 403, reason: 'Max API knows no such task' } };
+		}
+		// Max API or the credential failed: refuse rather than trust the body; the task stays queryable.
+		return { rejection: { status: 503, reason: `could not verify the task with Max API: ${(error as Error).message}` } };
+	}
+	const mismatch = checkAgainstApi(claimed, actual);
+	return mismatch ? { rejection: mismatch } : { task: actual };
+}
