@@ -1,0 +1,226 @@
+// Type declarations for index.js (plain CommonJS, checked with // @ts-check). See README.md.
+
+export type Model = 'gpt-image-2/text-to-image' | 'gpt-image-2/image-to-image';
+export type Ratio =
+  | '1:1' | '3:2' | '2:3' | '4:3' | '3:4' | '5:4' | '4:5' | '16:9' | '9:16' | '2:1' | '1:2' | '21:9' | '9:21';
+export type Resolution = '1k' | '2k' | '4k';
+export type TerminalStatus = 'SUCCESS' | 'FAILURE' | 'TIMEOUT' | 'CANCELLED';
+export type TaskStatus = 'PENDING' | 'PROCESSING' | 'SUBMITTED' | TerminalStatus;
+
+/** Every JSON answer: `code` 0 on success, otherwise the error code (equal to the HTTP status). */
+export interface Envelope<T = unknown> {
+  code: number;
+  msg: string;
+  data?: T;
+}
+
+/** `data` of GET /api/v1/task/{taskId} (and of callbacks). */
+export interface TaskData {
+  taskId: string;
+  status: TaskStatus;
+  /** What was submitted, plus `model`. */
+  input: { model: string; prompt: string; [field: string]: unknown };
+  result: { type: 'image'; urls: string[] } | null;
+  failure_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EmulatorOptions {
+  /** 0 (default) = any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 'emulator-key'. */
+  apiKey?: string;
+  /** Time from submit to the terminal status, default 3000. A prompt's `#latency:N` overrides it per task. */
+  latencyMs?: number;
+  /** Fractions of the latency where PENDING and PROCESSING end. Default { pending: 0.15, processing: 0.4 }. */
+  phases?: { pending?: number; processing?: number };
+  /** Reject callBackUrl on localhost / 127.x / ::1 like the real service. Default false (test sinks are local). */
+  rejectLocalhostCallbacks?: boolean;
+  /** Base of result URLs instead of `url` (e.g. when reached through a proxy). */
+  publicBaseUrl?: string;
+  /** Serve incompressible random-pixel PNGs (file size close to raw size) for memory benchmarks. Default false. */
+  noiseImages?: boolean;
+  /** Initial callback mode; can be changed later through `emulator.callbackMode`. */
+  callbackMode?: CallbackMode;
+}
+
+export type FaultTarget = 'submit' | 'query' | 'download' | 'any';
+export type FaultKind =
+  | 'http'
+  | 'code'
+  | 'reset'
+  | 'resetAfterProcess'
+  | 'hang'
+  | 'malformed'
+  | 'noTaskId'
+  | 'truncated'
+  | 'notImage'
+  | 'delay';
+
+export interface Fault {
+  on: FaultTarget;
+  kind: FaultKind;
+  /** Number of requests it applies to (default 1); Infinity for all. */
+  times?: number;
+  /** `http`: HTTP status (default 500). `code`: envelope code (default 500). */
+  status?: number;
+  /** `http`: value of the Retry-After header. */
+  retryAfter?: number | string;
+  /** Only requests about this task (query, download). */
+  taskId?: string;
+  /** Wait this long before the fault acts (for `delay`: before the normal answer). */
+  delayMs?: number;
+}
+
+export interface TaskStats {
+  queries: number;
+  downloads: number;
+  prompt: string;
+  status: TaskStatus;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms when the task became terminal (computed from its latency), null while not terminal. */
+  completedAt: number | null;
+  /** Epoch ms when the first query that returned a terminal status was answered. */
+  firstTerminalQueryAt: number | null;
+}
+
+export interface EmulatorStats {
+  /** Every POST /api/v1/task/submit received, rejected and faulted ones included. */
+  submits: number;
+  /** Tasks created by submits and by createTask(). */
+  tasksCreated: number;
+  /** Every GET /api/v1/task/{id} received. */
+  queries: number;
+  /** Every GET/HEAD /files/... received. */
+  downloads: number;
+  byTask: Record<string, TaskStats>;
+  /** Submits per prompt, for every submit whose body had a string input.prompt (rejected ones included). */
+  submitsByPrompt: Record<string, number>;
+}
+
+export interface CallbackRecord {
+  taskId: string;
+  url: string;
+  /** What was POSTed: the envelope object, or the raw string given to sendCallback. */
+  body: unknown;
+  /** Status the receiver answered; null when it did not answer. */
+  statusCode: number | null;
+  error: string | null;
+  /** First 64 KiB of the receiver's answer. */
+  responseBody: string | null;
+  sentAt: number;
+  /** When the receiver's answer (status line) arrived; null when it did not answer. */
+  answeredAt: number | null;
+  /** auto = sent because the task reached a terminal status; manual = sendCallback(). */
+  source: 'auto' | 'manual';
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path and query string (headers are never logged). */
+  path: string;
+  time: number;
+  /** HTTP status answered; null when nothing was answered (reset, hang, truncated). */
+  status: number | null;
+  /** Kind of the injected fault that handled the request, if any. */
+  fault: FaultKind | null;
+}
+
+export interface CallbackMode {
+  /** Send each terminal callback twice. */
+  duplicate?: boolean;
+  /** Send terminal callbacks this long after the task finished. */
+  delayMs?: number;
+}
+
+export interface CreateTaskOptions {
+  prompt: string;
+  /** Default 'gpt-image-2/text-to-image'. */
+  model?: Model;
+  /** Other input fields (ratio, resolution, n, imageUrls); validated like a submit. */
+  input?: Record<string, unknown>;
+  callBackUrl?: string;
+  /** Pin the task at this status from now on (no lifecycle, no automatic callback). */
+  status?: TaskStatus;
+  /** Makes the outcome FAILURE with this reason (null allowed). */
+  failureReason?: string | null;
+  /** Lifecycle latency of this task (when status is not pinned). */
+  latencyMs?: number;
+}
+
+export interface SendCallbackOptions {
+  /** Target instead of the task's callBackUrl. */
+  url?: string;
+  /** Forged body instead of the task's current envelope; a string is sent as is. */
+  body?: unknown;
+  /** Send it this many times in a row (default 1). */
+  times?: number;
+}
+
+/** The internal task record (read-only view). */
+export interface EmulatorTask {
+  taskId: string;
+  model: string;
+  /** The submitted input (prompt included, model not). */
+  input: Record<string, unknown>;
+  prompt: string;
+  callBackUrl: string | null;
+  userId: string | null;
+  createdAt: number;
+  latencyMs: number;
+  outcome: {
+    /** null = never finishes. */
+    status: TerminalStatus | null;
+    failureReason: string | null;
+    noUrls: boolean;
+    latencyMs: number | null;
+  };
+  pinnedStatus: TaskStatus | null;
+  queries: number;
+  downloads: number;
+  firstTerminalQueryAt: number | null;
+}
+
+export interface Emulator {
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  readonly apiKey: string;
+  readonly tasks: Map<string, EmulatorTask>;
+  readonly callbacks: CallbackRecord[];
+  /** Last 10,000 requests. */
+  readonly requests: RequestLogEntry[];
+  /** Applies to automatic terminal callbacks sent from now on. */
+  callbackMode: CallbackMode;
+  /** Queue one fault or several; they are consumed in order. Throws on an invalid fault. */
+  inject(fault: Fault | Fault[]): void;
+  clearFaults(): void;
+  stats(): EmulatorStats;
+  /** Forget tasks, stats, faults, callbacks and the request log; drop hung sockets. */
+  reset(): void;
+  /** Create a task without a submit; returns its taskId. Throws on invalid input. */
+  createTask(options: CreateTaskOptions): string;
+  /** POST a callback now; resolves to the last HTTP status answered (null when there was no answer). */
+  sendCallback(taskId: string, options?: SendCallbackOptions): Promise<number | null>;
+  /** Stop listening, destroy all connections (hung ones included), clear all timers. */
+  close(): Promise<void>;
+}
+
+export function startEmulator(options?: EmulatorOptions): Promise<Emulator>;
+
+export const MODELS: readonly Model[];
+export const RATIOS: readonly Ratio[];
+export const RESOLUTIONS: readonly Resolution[];
+/** Ratios accepted with resolution 4k. */
+export const FOURK_RATIOS: readonly Ratio[];
+/** PIXEL_SIZES[resolution][ratio]; absent for 4k with the other ratios (rejected). */
+export const PIXEL_SIZES: Readonly<Record<Resolution, Readonly<Partial<Record<Ratio, Readonly<{ width: number; height: number }>>>>>>;
+export const UNIT_PRICE_USD: Readonly<Record<Resolution, number>>;
+export const STATUSES: readonly TaskStatus[];
+export const TERMINAL_STATUSES: readonly TerminalStatus[];
+/** Most imageUrls the emulator accepts (undocumented by Max API). */
+export const MAX_IMAGE_URLS: number;
