@@ -31,6 +31,9 @@ const DEV_DIR = path.join(REPO, '.dev');
 const PACK_DIR = path.join(DEV_DIR, 'pack');
 const USER_FOLDER = path.join(DEV_DIR, 'n8n-user');
 const OWNER_FILE = path.join(USER_FOLDER, 'dev-owner.json');
+// n8n runs in its user folder and 2.x lets the file node write only inside N8N_RESTRICT_FILE_ACCESS_TO:
+// the examples write the relative path maxapi/<taskId>.png, which lands here.
+const FILES_DIR = path.join(USER_FOLDER, 'maxapi');
 const OWNER_EMAIL = 'dev@maxapi.local';
 const CREDENTIAL_TYPE = 'maxApi';
 const PACKAGE_NAME = require(path.join(REPO, 'package.json')).name;
@@ -118,6 +121,17 @@ async function upsertCredential(n8n, name, data) {
 	return { id: created.id, name, updated: false };
 }
 
+/** The examples' callback URLs name n8n's default address; point them at this instance. */
+function pointCallbacksAt(workflow, n8nUrl) {
+	for (const node of workflow.nodes || []) {
+		const options = node.parameters && node.parameters.options;
+		if (options && typeof options.callbackUrl === 'string') {
+			options.callbackUrl = options.callbackUrl.replace(/^http:\/\/127\.0\.0\.1:5678/, n8nUrl);
+		}
+	}
+	return workflow;
+}
+
 function bindCredential(workflow, credential) {
 	for (const node of workflow.nodes || []) {
 		const ours = typeof node.type === 'string' && node.type.startsWith(`${PACKAGE_NAME}.`);
@@ -148,6 +162,7 @@ async function importExamples(n8n, credential) {
 		}
 		wf.name = wf.name || path.basename(f, '.json');
 		bindCredential(wf, credential);
+		pointCallbacksAt(wf, n8n.url);
 		const same = existing.find((w) => w.name === wf.name && !w.isArchived);
 		try {
 			const res = same ? await n8n.updateWorkflow(same.id, wf) : await n8n.createWorkflow(wf);
@@ -180,6 +195,7 @@ async function main() {
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => shutdown(0, `${sig}: stopping ...`));
 
 	const port = Number(process.env.N8N_PORT || 5678);
+	fs.mkdirSync(FILES_DIR, { recursive: true });
 	const tStart = Date.now();
 	say(`starting n8n on 127.0.0.1:${port} (user folder ${path.relative(REPO, USER_FOLDER)}) ...`);
 	try {
@@ -189,6 +205,7 @@ async function main() {
 			port,
 			packageTgz: tgz,
 			owner,
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: FILES_DIR },
 			expectNodeTypes: [`${PACKAGE_NAME}.maxApi`],
 			expectCredentialTypes: [CREDENTIAL_TYPE],
 			logFile: path.join(USER_FOLDER, 'n8n.log'),
@@ -229,6 +246,7 @@ async function main() {
 		...(workflows.length
 			? ['  Workflows:', ...workflows.map((w) => `    ${n8n.url}/workflow/${w.id}  ${w.name}${w.updated ? ' (updated)' : ''}`)]
 			: ['  Workflows: none in examples/']),
+		`  Images:    the examples' file nodes write into ${path.relative(REPO, FILES_DIR)}/`,
 		`  n8n log:   ${path.relative(REPO, path.join(USER_FOLDER, 'n8n.log'))}   (MAXAPI_N8N_LOGS=1 to echo it)`,
 		`  API key:   X-N8N-API-KEY in ${path.relative(REPO, path.join(USER_FOLDER, 'dev-api-key.txt'))}`,
 		'',
