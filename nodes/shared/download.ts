@@ -1,13 +1,8 @@
 // Result download: Max API's result URLs expire after 7 days, so by default the images are copied
 // into n8n binary data, where storage and email nodes expect them.
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IBinaryKeyData,
-	type IN8nHttpFullResponse,
-} from 'n8n-workflow';
+import { NodeOperationError, type IBinaryKeyData, type IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { networkErrorCode, sleepUnlessAborted, type MaxApiContext } from './transport';
+import { maxApiError, networkErrorCode, sleepUnlessAborted, type MaxApiContext } from './transport';
 
 /** A 4k PNG is around 10–25 MB; anything past this is not an image from Max API. */
 export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
@@ -129,7 +124,7 @@ export async function downloadTaskImages(
 				}
 				const failure = error as DownloadFailure;
 				if (!failure.retryable || attempt >= DOWNLOAD_ATTEMPTS) {
-					throw new NodeApiError(
+					throw maxApiError(
 						ctx.getNode(),
 						{ url, message: failure.message },
 						{
@@ -144,13 +139,13 @@ export async function downloadTaskImages(
 		}
 		const type = sniffImageType(bytes);
 		if (!type) {
-			throw new NodeApiError(
+			throw maxApiError(
 				ctx.getNode(),
 				{ url, message: 'not an image' },
 				{
 					itemIndex,
 					message: `Image ${index + 1} of Max API task ${task.taskId} is not an image file`,
-					description: `The URL answered with something that is not PNG, JPEG, WebP or GIF. The task itself succeeded; its URLs are in "urls" (Task ID ${task.taskId}).`,
+					description: `The URL answered with something that is not PNG, JPEG, WebP or GIF (an expired link often does). The task succeeded and was billed. Run Get Task with Task ID ${task.taskId} to try the download again (within 7 days), or turn off Download Images to keep only the URLs.`,
 				},
 			);
 		}

@@ -43,10 +43,10 @@ const NOT_CHARGED = 'Failed tasks are not charged.';
 /** Why a task did not succeed, and what to do, in words a user can act on. */
 export function explainTaskEnd(task: Pick<TaskData, 'status' | 'failure_reason'>): string {
 	if (task.status === 'TIMEOUT') {
-		return `The task timed out at Max API. Running it again creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
+		return `The task timed out at Max API. Run it again to try once more: that creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
 	}
 	if (task.status === 'CANCELLED') {
-		return `The task was cancelled at Max API. ${NOT_CHARGED}`;
+		return `The task was cancelled at Max API. Run it again if you still need the images: that creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
 	}
 	switch (task.failure_reason) {
 		case 'CONTENT_MODERATION':
@@ -57,9 +57,9 @@ export function explainTaskEnd(task: Pick<TaskData, 'status' | 'failure_reason'>
 			return `Your Max API balance is too low. Recharge your account, then run again. ${NOT_CHARGED}`;
 		case null:
 		case undefined:
-			return `The task failed because of a transient error at Max API. Running it again creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
+			return `The task failed because of a transient error at Max API. Run it again to try once more: that creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
 		default:
-			return `The task failed (${task.failure_reason}). ${NOT_CHARGED}`;
+			return `The task failed (${task.failure_reason}). Check the task in your Max API dashboard, then run it again if the reason allows: that creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
 	}
 }
 

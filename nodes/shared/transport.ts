@@ -8,6 +8,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
+	type INode,
 	type IN8nHttpFullResponse,
 	type IWebhookFunctions,
 	type JsonObject,
@@ -20,7 +21,15 @@ export type MaxApiContext = IExecuteFunctions | IWebhookFunctions;
 export const CREDENTIAL_TYPE = 'maxApi';
 export const PUBLIC_API_HOST = 'api.maxapi.io';
 
-const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * Limits of the Max API client. Fixed in use: nothing in the package changes them. They are one
+ * exported object only so that the package's own tests can shorten the request timeout instead of
+ * waiting a minute for a request that hangs (test/reliability/api-faults.test.ts).
+ */
+export const transportLimits = {
+	/** A request to Max API that has not been answered after this long fails (ETIMEDOUT / ECONNABORTED). */
+	requestTimeoutMs: 60_000,
+};
 const MAX_ATTEMPTS = 4;
 const FIRST_RETRY_DELAY_MS = 500;
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -40,6 +49,22 @@ const DELIVERY_UNKNOWN = new Set([
 ]);
 
 const transientErrors = new WeakSet<Error>();
+
+/**
+ * A NodeApiError that keeps the message given. n8n's NodeApiError replaces any message that mentions a
+ * network code (ECONNRESET, ETIMEDOUT, ECONNABORTED…) with its generic text, whose advice ("retry the
+ * request immediately", "consider setting Retry on Fail") would bill a submit twice, and which drops
+ * the task id and the action. Every NodeApiError of this package is built here.
+ */
+export function maxApiError(
+	node: INode,
+	response: JsonObject,
+	options: { message: string; description: string; itemIndex?: number; httpCode?: string },
+): NodeApiError {
+	const error = new NodeApiError(node, response, options);
+	error.message = options.message;
+	return error;
+}
 
 /** True for an error that a later identical query may not get (429, 5xx, a dropped connection). */
 export function isTransientError(error: unknown): boolean {
@@ -141,11 +166,11 @@ export class MaxApiClient {
 		);
 		const taskId = envelope.data?.taskId;
 		if (typeof taskId !== 'string' || taskId === '') {
-			throw new NodeApiError(this.ctx.getNode(), envelope as unknown as JsonObject, {
+			throw maxApiError(this.ctx.getNode(), envelope as unknown as JsonObject, {
 				itemIndex,
 				message: 'Max API accepted the task but its answer has no task id',
 				description:
-					'The task may have been created and may be billed. It was not submitted again. Look for it in your Max API dashboard before running this item again.',
+					'The task may have been created and may be billed. It was NOT submitted again, to avoid paying twice. Look for it in your Max API dashboard before running this item again.',
 			});
 		}
 		return taskId;
@@ -159,7 +184,7 @@ export class MaxApiClient {
 		);
 		const data = envelope.data;
 		if (!data || typeof data !== 'object' || typeof data.status !== 'string') {
-			const error = new NodeApiError(this.ctx.getNode(), envelope as unknown as JsonObject, {
+			const error = maxApiError(this.ctx.getNode(), envelope as unknown as JsonObject, {
 				itemIndex,
 				message: `Max API's answer for task ${taskId} has no task status`,
 				description: 'The answer was not what Max API documents. Nothing was billed by this query; try again later.',
@@ -177,7 +202,7 @@ export class MaxApiClient {
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: REQUEST_TIMEOUT_MS,
+			timeout: transportLimits.requestTimeoutMs,
 			abortSignal: this.signal,
 		};
 
@@ -236,7 +261,7 @@ export class MaxApiClient {
 			: NOT_DELIVERED.has(code)
 				? `Max API at ${this.baseUrl} could not be reached. Check the Base URL in the credential and your network.`
 				: 'The connection to Max API failed. Nothing was billed by this query; try again later.';
-		return new NodeApiError(
+		return maxApiError(
 			this.ctx.getNode(),
 			{ code, message: `Network error ${code}` },
 			{
@@ -252,6 +277,9 @@ export class MaxApiClient {
 		const apiMessage = envelope?.msg ? String(envelope.msg).slice(0, 300) : undefined;
 		const taskNote = policy.taskId ? ` Task ID: ${policy.taskId}.` : '';
 		const unknownOutcome = !policy.idempotent && code >= 500;
+		// What this request cost: a refused submit created nothing; a query never costs anything (but the
+		// task it asks about exists, and is billed if it succeeds).
+		const requestCost = policy.idempotent ? 'This query cost nothing.' : 'No task was created; nothing was billed.';
 		let message: string;
 		let advice: string;
 		if (!envelope) {
@@ -261,10 +289,10 @@ export class MaxApiClient {
 				: 'Max API may have created the task and may bill it. It was NOT submitted again. Check your Max API dashboard before running this item again.';
 		} else if (code === 401) {
 			message = 'Max API rejected the API key (code 401)';
-			advice = 'Open the Max API credential and paste a valid key. Nothing was billed.';
+			advice = `Open the Max API credential and paste a valid key. ${requestCost}`;
 		} else if (code === 429) {
 			message = `Max API is rate limiting requests (code 429) while ${policy.action}`;
-			advice = 'Nothing was created or billed. Run fewer items at once (option Max Parallel Requests) or try again later.';
+			advice = `Run fewer items at once (option Max Parallel Requests) or try again later. ${requestCost}`;
 		} else if (code === 404 && policy.taskId) {
 			message = `Max API has no task ${policy.taskId} (code 404)`;
 			advice = 'Check the task id; it must come from the same Max API account as this credential.';
@@ -274,8 +302,8 @@ export class MaxApiClient {
 				? `Max API's moderation rejected the request (code ${code})`
 				: `Max API rejected the request (code ${code}${apiMessage ? `: ${apiMessage}` : ''})`;
 			advice = moderated
-				? `Flagged categories: ${flaggedCategories(envelope).join(', ') || 'not given'}. Change the prompt or image: real faces, copyrighted characters, public figures and NSFW content are refused. No task was created; nothing was billed.`
-				: 'Fix the parameters named above and run again. No task was created; nothing was billed.';
+				? `Flagged categories: ${flaggedCategories(envelope).join(', ') || 'not given'}. Change the prompt or image: real faces, copyrighted characters, public figures and NSFW content are refused. ${requestCost}`
+				: `Fix the parameters named above and run again. ${requestCost}`;
 		} else if (unknownOutcome) {
 			message = `Max API failed (code ${code}) while ${policy.action}`;
 			advice = 'The task may or may not have been created. It was NOT submitted again, to avoid paying twice. Check your Max API dashboard before running this item again.';
@@ -283,7 +311,7 @@ export class MaxApiClient {
 			message = `Max API failed (code ${code}) while ${policy.action}`;
 			advice = 'Nothing was billed by this query; try again later.';
 		}
-		return new NodeApiError(
+		return maxApiError(
 			this.ctx.getNode(),
 			(envelope ?? { httpStatus: reply.statusCode }) as unknown as JsonObject,
 			{

@@ -106,7 +106,11 @@ export function jobSettings(
 ): Omit<TaskJob, 'itemIndex' | 'submit' | 'taskId'> {
 	const maxPollSeconds = options.maxPollInterval ?? DEFAULT_SCHEDULE.maxIntervalMs / 1000;
 	if (typeof maxPollSeconds !== 'number' || !(maxPollSeconds > 0)) {
-		throw new InvalidParameter('Max Poll Interval (Seconds)', 'Max Poll Interval must be a positive number of seconds');
+		throw new InvalidParameter(
+			'Max Poll Interval (Seconds)',
+			`Max Poll Interval must be a positive number of seconds, not ${JSON.stringify(maxPollSeconds)}`,
+			'Set a number of seconds greater than 0 (the default is 10).',
+		);
 	}
 	return {
 		wait: ctx.getNodeParameter('waitForCompletion', itemIndex) as boolean,

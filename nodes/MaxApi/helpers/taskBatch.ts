@@ -15,7 +15,7 @@ import {
 import type { SubmitBody, TaskData } from '../../shared/api';
 import { downloadTaskImages } from '../../shared/download';
 import { explainTaskEnd, taskEndMessage, taskToJson } from '../../shared/taskOutput';
-import type { MaxApiClient } from '../../shared/transport';
+import { maxApiError, type MaxApiClient } from '../../shared/transport';
 import { createLimiter } from './limiter';
 import { TaskWaitStopped, TaskWaitTimeout, waitForTask, type PollSchedule } from './waitForTask';
 
@@ -108,7 +108,12 @@ export async function runTaskBatch(
 					fail(state, taskEndedError(ctx, state.task, job.itemIndex));
 					return;
 				}
-				const urls = state.task.status === 'SUCCESS' ? (state.task.result?.urls ?? []) : [];
+				const urls = state.task.status === 'SUCCESS' ? resultUrls(state.task) : [];
+				if (job.wait && urls.length === 0) {
+					// Waited for images and got none: saying SUCCESS would hand downstream nodes nothing.
+					fail(state, noResultError(ctx, state.task, job.itemIndex));
+					return;
+				}
 				if (job.download && urls.length > 0) {
 					state.binary = await limit(
 						async () => await downloadTaskImages(ctx, { taskId, urls }, job.binaryPropertyName, job.itemIndex, signal),
@@ -147,10 +152,24 @@ function errorJson(error: NodeError): IDataObject {
 }
 
 function taskEndedError(ctx: IExecuteFunctions, task: TaskData, itemIndex: number): NodeApiError {
-	return new NodeApiError(ctx.getNode(), { ...task } as unknown as JsonObject, {
+	return maxApiError(ctx.getNode(), { ...task } as unknown as JsonObject, {
 		itemIndex,
 		message: taskEndMessage(task),
 		description: `${explainTaskEnd(task)} Task ID: ${task.taskId}`,
+	});
+}
+
+/** The task's result URLs (strings only: anything else in the list cannot be downloaded). */
+function resultUrls(task: TaskData): string[] {
+	const urls = task.result?.urls;
+	return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === 'string' && url !== '') : [];
+}
+
+function noResultError(ctx: IExecuteFunctions, task: TaskData, itemIndex: number): NodeApiError {
+	return maxApiError(ctx.getNode(), { ...task } as unknown as JsonObject, {
+		itemIndex,
+		message: `Max API task ${task.taskId} ended with SUCCESS but returned no image URLs`,
+		description: `There is nothing to output or download. Run Get Task with Task ID ${task.taskId} later in case the URLs appear; if they do not, contact Max API support with the task ID (a successful task may be billed).`,
 	});
 }
 

@@ -75,7 +75,7 @@ export function parseImageUrls(value: unknown): string[] {
 			throw new InvalidParameter(
 				field,
 				`Image URL ${index + 1} is ${entry === null ? 'null' : typeof entry}, not text`,
-				'Each entry must be a public http(s) URL of an image.',
+				'Give each entry as text: a public http(s) URL of an image (an expression must return an array of URL strings).',
 			);
 		}
 		const trimmed = entry.trim();
@@ -84,7 +84,7 @@ export function parseImageUrls(value: unknown): string[] {
 			throw new InvalidParameter(
 				field,
 				`Image URL ${index + 1} is not an http(s) URL: "${trimmed.slice(0, 100)}"`,
-				'Max API downloads the source image itself, so it needs a public http:// or https:// URL (not a file path, data: or ftp: URL).',
+				'Use a public http:// or https:// URL: Max API downloads the source image itself, so a file path, data: or ftp: URL cannot work.',
 			);
 		}
 		urls.push(trimmed);
@@ -110,7 +110,7 @@ export function validateResolution(value: unknown, ratio: Ratio | undefined): Re
 		throw new InvalidParameter(
 			'Resolution',
 			`4k is not available with aspect ratio ${ratio ?? 'auto'}`,
-			`4k needs one of the aspect ratios ${FOUR_K_RATIOS.join(', ')} (the others exceed the pixel budget); or choose 2k.`,
+			`Choose one of the aspect ratios ${FOUR_K_RATIOS.join(', ')} for 4k (the others exceed the pixel budget), or choose 2k.`,
 		);
 	}
 	return value as Resolution;
@@ -123,6 +123,7 @@ export function validateImageCount(value: unknown): number {
 		throw new InvalidParameter(
 			'Number of Images',
 			`Number of Images must be a whole number from ${MIN_IMAGES} to ${MAX_IMAGES}, not ${JSON.stringify(value)}`,
+			`Set a whole number from ${MIN_IMAGES} to ${MAX_IMAGES}; the task costs that many times the price per image.`,
 		);
 	}
 	return n;
@@ -138,7 +139,11 @@ export function validateCallbackUrl(value: unknown, apiIsPublic: boolean): strin
 	if (value === undefined || value === '') return undefined;
 	const url = typeof value === 'string' ? parseHttpUrl(value.trim()) : undefined;
 	if (!url) {
-		throw new InvalidParameter('Callback URL', `Callback URL is not an http(s) URL: "${String(value).slice(0, 100)}"`);
+		throw new InvalidParameter(
+			'Callback URL',
+			`Callback URL is not an http(s) URL: "${String(value).slice(0, 100)}"`,
+			"Use the Max API Trigger's production URL (https://…/webhook/…/maxapi), or leave the option empty.",
+		);
 	}
 	if (apiIsPublic && LOOPBACK_HOSTS.test(url.hostname)) {
 		throw new InvalidParameter(
@@ -160,7 +165,7 @@ export function validateTaskId(value: unknown): string {
 		throw new InvalidParameter(
 			'Task ID',
 			`Task ID "${id.slice(0, 100)}" has characters a Max API task id never has`,
-			'A task id is letters, digits and dashes, like a1b2c3d4-e5f6-7890-abcd-ef1234567890.',
+			'Use the taskId output by a Max API node: letters, digits and dashes, like a1b2c3d4-e5f6-7890-abcd-ef1234567890.',
 		);
 	}
 	return id;
@@ -168,7 +173,11 @@ export function validateTaskId(value: unknown): string {
 
 export function validateTimeoutSeconds(value: unknown): number {
 	if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-		throw new InvalidParameter('Timeout (Seconds)', `Timeout must be a positive number of seconds, not ${JSON.stringify(value)}`);
+		throw new InvalidParameter(
+			'Timeout (Seconds)',
+			`Timeout must be a positive number of seconds, not ${JSON.stringify(value)}`,
+			'Set a number of seconds greater than 0 (the default is 600).',
+		);
 	}
 	return value;
 }
