@@ -448,9 +448,67 @@ describe('fault injection', () => {
     expect(await pending).toBeInstanceOf(Error);
   });
 
+  it('huge streams a PNG-looking body of the given size, announced or not, and stops when the client leaves', async () => {
+    const taskId = await submitT2I('x #latency:0');
+    const url = (await query(taskId)).result!.urls[0];
+    emu.inject([
+      { on: 'download', kind: 'huge', bytes: 3 * 1024 * 1024 + 5 },
+      { on: 'download', kind: 'huge', bytes: 1000, contentLength: false },
+      { on: 'download', kind: 'huge' },
+    ]);
+    const announced = await axios.get(url, { responseType: 'arraybuffer' });
+    expect(announced.headers['content-length']).toBe(String(3 * 1024 * 1024 + 5));
+    const body = Buffer.from(announced.data);
+    expect(body.length).toBe(3 * 1024 * 1024 + 5);
+    expect(body.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const chunked = await axios.get(url, { responseType: 'arraybuffer' });
+    expect(chunked.headers['content-length']).toBeUndefined();
+    expect(Buffer.from(chunked.data).length).toBe(1000);
+    // The default (128 MiB): read 1 MiB, then hang up; the emulator must stop writing.
+    const received = await new Promise<number>((resolve, reject) => {
+      http.get(url, (res) => {
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size >= 1024 * 1024) {
+            res.destroy();
+            resolve(size);
+          }
+        });
+      }).on('error', reject);
+    });
+    expect(received).toBeLessThan(128 * 1024 * 1024);
+    expect((await download(url)).status).toBe(200);
+  });
+
+  it('probability: a seeded share of the matching requests, the same on every run', async () => {
+    const taskId = await submitT2I('x');
+    const hits = async () => {
+      emu.inject({ on: 'query', kind: 'http', status: 503, probability: 0.25, times: Infinity });
+      const statuses: number[] = [];
+      for (let i = 0; i < 200; i++) statuses.push((await api.get(`/api/v1/task/${taskId}`)).status);
+      emu.clearFaults();
+      return statuses;
+    };
+    const first = await hits();
+    const failed = first.filter((s) => s === 503).length;
+    expect(failed).toBeGreaterThan(30);
+    expect(failed).toBeLessThan(70);
+    expect(first.every((s) => s === 503 || s === 200)).toBe(true);
+    emu.reset(); // restarts the generator
+    const again = await submitT2I('x');
+    emu.inject({ on: 'query', kind: 'http', status: 503, probability: 0.25, times: Infinity });
+    const second: number[] = [];
+    for (let i = 0; i < 200; i++) second.push((await api.get(`/api/v1/task/${again}`)).status);
+    expect(second).toEqual(first);
+  });
+
   it('rejects invalid faults', () => {
     expect(() => emu.inject({ on: 'query', kind: 'noTaskId' })).toThrow();
     expect(() => emu.inject({ on: 'everywhere', kind: 'http' } as never)).toThrow();
+    expect(() => emu.inject({ on: 'query', kind: 'huge' })).toThrow();
+    expect(() => emu.inject({ on: 'query', kind: 'http', probability: 0 })).toThrow();
+    expect(() => emu.inject({ on: 'download', kind: 'huge', bytes: 3 })).toThrow();
   });
 });
 

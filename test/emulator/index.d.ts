@@ -45,6 +45,8 @@ export interface EmulatorOptions {
   noiseImages?: boolean;
   /** Initial callback mode; can be changed later through `emulator.callbackMode`. */
   callbackMode?: CallbackMode;
+  /** Seed of the generator that decides probabilistic faults (default 1; reset() restarts it). */
+  seed?: number;
 }
 
 export type FaultTarget = 'submit' | 'query' | 'download' | 'any';
@@ -58,6 +60,7 @@ export type FaultKind =
   | 'noTaskId'
   | 'truncated'
   | 'notImage'
+  | 'huge'
   | 'delay';
 
 export interface Fault {
@@ -73,6 +76,15 @@ export interface Fault {
   taskId?: string;
   /** Wait this long before the fault acts (for `delay`: before the normal answer). */
   delayMs?: number;
+  /**
+   * Chance (0 < p <= 1, default 1) that a matching request takes this fault, drawn from the seeded
+   * generator; a request that escapes it goes on to the next queued fault. Only taken uses count in `times`.
+   */
+  probability?: number;
+  /** `huge`: total body size in bytes (default 128 MiB). */
+  bytes?: number;
+  /** `huge`: send a Content-Length header (default true); false = chunked, size unannounced. */
+  contentLength?: boolean;
 }
 
 export interface TaskStats {

@@ -76,10 +76,14 @@ const PIXEL_SIZES = (() => {
 
 const FAULT_TARGETS = Object.freeze(['submit', 'query', 'download', 'any']);
 const FAULT_KINDS = Object.freeze([
-  'http', 'code', 'reset', 'resetAfterProcess', 'hang', 'malformed', 'noTaskId', 'truncated', 'notImage', 'delay',
+  'http', 'code', 'reset', 'resetAfterProcess', 'hang', 'malformed', 'noTaskId', 'truncated', 'notImage', 'huge', 'delay',
 ]);
 /** Kinds that only make sense on one route; on `any` they only match that route. */
-const FAULT_ONLY_ON = Object.freeze({ noTaskId: 'submit', truncated: 'download', notImage: 'download' });
+const FAULT_ONLY_ON = Object.freeze({ noTaskId: 'submit', truncated: 'download', notImage: 'download', huge: 'download' });
+/** Default size of a `huge` download body: far past any real image (a 4k PNG is 10-25 MB). */
+const HUGE_BODY_DEFAULT_BYTES = 128 * 1024 * 1024;
+const HUGE_BODY_CHUNK = Buffer.alloc(64 * 1024);
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const MODERATION_WORD = /\bMODERATION_REJECT\b/;
 const MODERATION_CATEGORIES = Object.freeze({
@@ -125,6 +129,9 @@ const MODERATION_CATEGORIES = Object.freeze({
  * @property {number|string|undefined} retryAfter
  * @property {string|undefined} taskId
  * @property {number} delayMs
+ * @property {number} probability chance (0-1] that a matching request takes the fault; 1 = always
+ * @property {number} bytes `huge`: body size
+ * @property {boolean} contentLength `huge`: send a Content-Length header
  */
 
 /**
@@ -331,7 +338,10 @@ function validateSubmit(body, rules) {
  */
 function normalizeFault(raw) {
   if (!isPlainObject(raw)) throw new TypeError('a fault must be an object');
-  const { on, kind, times = 1, status, retryAfter, taskId, delayMs = 0 } = raw;
+  const {
+    on, kind, times = 1, status, retryAfter, taskId, delayMs = 0, probability = 1, bytes = HUGE_BODY_DEFAULT_BYTES,
+    contentLength = true,
+  } = raw;
   if (!oneOf(FAULT_TARGETS, on)) throw new TypeError(`fault.on must be one of ${FAULT_TARGETS.join(', ')}`);
   if (!oneOf(FAULT_KINDS, kind)) throw new TypeError(`fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
   const onlyOn = /** @type {Record<string, string>} */ (FAULT_ONLY_ON)[kind];
@@ -348,7 +358,12 @@ function normalizeFault(raw) {
   }
   if (taskId !== undefined && typeof taskId !== 'string') throw new TypeError('fault.taskId must be a string');
   if (typeof delayMs !== 'number' || !(delayMs >= 0)) throw new TypeError('fault.delayMs must be a number >= 0');
-  return { on, kind, times, status, retryAfter, taskId, delayMs };
+  if (typeof probability !== 'number' || !(probability > 0 && probability <= 1)) {
+    throw new TypeError('fault.probability must be a number in (0, 1]');
+  }
+  if (!Number.isInteger(bytes) || bytes < PNG_SIGNATURE.length) throw new TypeError('fault.bytes must be an integer >= 8');
+  if (typeof contentLength !== 'boolean') throw new TypeError('fault.contentLength must be a boolean');
+  return { on, kind, times, status, retryAfter, taskId, delayMs, probability, bytes, contentLength };
 }
 
 /**
@@ -361,6 +376,22 @@ function normalizeCallbackMode(raw) {
   if (typeof duplicate !== 'boolean') throw new TypeError('callbackMode.duplicate must be a boolean');
   if (typeof delayMs !== 'number' || !(delayMs >= 0)) throw new TypeError('callbackMode.delayMs must be a number >= 0');
   return { duplicate, delayMs };
+}
+
+/**
+ * mulberry32: a small seeded PRNG, so that probabilistic faults hit the same requests on every run.
+ * @param {number} seed
+ * @returns {() => number} numbers in [0, 1)
+ */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /**
@@ -387,6 +418,9 @@ class Emulator {
   #publicBaseUrl;
   #noiseImages;
   #callbackMode;
+  #seed;
+  /** @type {() => number} draws of probabilistic faults; re-seeded by reset() */
+  #random;
   /** @type {Fault[]} */
   #faults = [];
   #counters = { submits: 0, tasksCreated: 0, queries: 0, downloads: 0 };
@@ -422,6 +456,7 @@ class Emulator {
       publicBaseUrl,
       noiseImages = false,
       callbackMode = {},
+      seed = 1,
     } = options;
     if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('apiKey must be a non-empty string');
     if (typeof latencyMs !== 'number' || !(latencyMs >= 0)) throw new TypeError('latencyMs must be a number >= 0');
@@ -430,6 +465,9 @@ class Emulator {
       throw new TypeError('phases must satisfy 0 <= pending <= processing <= 1');
     }
     if (publicBaseUrl !== undefined && !isHttpUrl(publicBaseUrl)) throw new TypeError('publicBaseUrl must be an http(s) URL');
+    if (!Number.isInteger(seed)) throw new TypeError('seed must be an integer');
+    this.#seed = seed;
+    this.#random = seededRandom(seed);
     this.#apiKey = apiKey;
     this.#latencyMs = latencyMs;
     this.#phases = { pending, processing };
@@ -528,6 +566,7 @@ class Emulator {
     for (const socket of this.#hungSockets) socket.destroy();
     this.#hungSockets.clear();
     this.#faults.length = 0;
+    this.#random = seededRandom(this.#seed);
     this.#counters = { submits: 0, tasksCreated: 0, queries: 0, downloads: 0 };
     this.#submitsByPrompt.clear();
     this.callbacks.length = 0;
@@ -865,6 +904,10 @@ class Emulator {
       return;
     }
     if (fault?.kind === 'noTaskId') reply = ok({});
+    if (fault?.kind === 'huge' && reply.raw && reply.status === 200) {
+      this.#sendHuge(res, fault);
+      return;
+    }
     if (fault?.kind === 'truncated' && reply.raw && reply.status === 200) {
       const { raw } = reply;
       res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': raw.length });
@@ -885,7 +928,9 @@ class Emulator {
       if (f.on !== route && f.on !== 'any') return false;
       const onlyOn = /** @type {Record<string, string>} */ (FAULT_ONLY_ON)[f.kind];
       if (onlyOn && onlyOn !== route) return false;
-      return f.taskId === undefined || f.taskId === taskId;
+      if (f.taskId !== undefined && f.taskId !== taskId) return false;
+      // A probabilistic fault that does not fire lets the request go on to the next queued fault.
+      return f.probability >= 1 || this.#random() < f.probability;
     });
     if (index < 0) return null;
     const fault = this.#faults[index];
@@ -946,6 +991,36 @@ class Emulator {
       ...reply.headers,
     });
     res.end(body, reply.onSent);
+  }
+
+  /**
+   * A `huge` download: a PNG signature followed by zeros up to `fault.bytes`, written in 64 KiB
+   * chunks as the client reads them (never held in memory); stops when the client goes away.
+   * @param {http.ServerResponse} res
+   * @param {Fault} fault
+   */
+  #sendHuge(res, fault) {
+    res.writeHead(200, {
+      'Content-Type': 'image/png',
+      ...(fault.contentLength ? { 'Content-Length': fault.bytes } : {}),
+    });
+    let left = fault.bytes - PNG_SIGNATURE.length;
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        const chunk = left >= HUGE_BODY_CHUNK.length ? HUGE_BODY_CHUNK : HUGE_BODY_CHUNK.subarray(0, left);
+        left -= chunk.length;
+        if (!res.write(chunk)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      if (left <= 0 && !res.destroyed) res.end();
+    };
+    res.on('close', () => {
+      left = 0;
+    });
+    res.write(PNG_SIGNATURE);
+    pump();
   }
 
   /** @param {http.IncomingMessage} req */
