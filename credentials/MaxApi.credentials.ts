@@ -35,6 +35,15 @@ export class MaxApi implements ICredentialType {
 			default: 'https://api.maxapi.io',
 			description: 'Change only to go through a proxy or to use a Max API emulator',
 		},
+		{
+			displayName: 'Callback Token',
+			name: 'callbackToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Optional secret for callbacks. The Max API node adds it to every Callback URL (as ?token=…), and the Max API Trigger refuses callbacks without it. Kept here, encrypted with the credential, rather than in workflows.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

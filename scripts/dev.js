@@ -94,10 +94,13 @@ function devOwner() {
 }
 
 async function startApiTarget() {
+	// The credential's Callback Token: the example submit workflow's node adds it to its Callback URL,
+	// and the example trigger checks it.
+	const callbackToken = process.env.MAXAPI_CALLBACK_TOKEN || crypto.randomBytes(16).toString('hex');
 	if (process.env.MAXAPI_API_KEY) {
 		const baseUrl = (process.env.MAXAPI_BASE_URL || 'https://api.maxapi.io').replace(/\/+$/, '');
 		say(`MAXAPI_API_KEY is set: the credential uses the real API at ${baseUrl}`);
-		return { apiKey: process.env.MAXAPI_API_KEY, baseUrl, emulator: null, credentialName: 'Max API' };
+		return { apiKey: process.env.MAXAPI_API_KEY, baseUrl, callbackToken, emulator: null, credentialName: 'Max API' };
 	}
 	const emulatorPath = path.join(REPO, 'test', 'emulator', 'index.js');
 	if (!fs.existsSync(emulatorPath)) throw new Error(`no MAXAPI_API_KEY and no emulator at ${emulatorPath}`);
@@ -108,7 +111,7 @@ async function startApiTarget() {
 		latencyMs: process.env.MAXAPI_EMULATOR_LATENCY_MS ? Number(process.env.MAXAPI_EMULATOR_LATENCY_MS) : undefined,
 	});
 	say(`Max API emulator on ${emulator.url} (key ${emulator.apiKey})`);
-	return { apiKey: emulator.apiKey, baseUrl: emulator.url, emulator, credentialName: 'Max API (dev emulator)' };
+	return { apiKey: emulator.apiKey, baseUrl: emulator.url, callbackToken, emulator, credentialName: 'Max API (dev emulator)' };
 }
 
 async function upsertCredential(n8n, name, data) {
@@ -217,8 +220,8 @@ async function main() {
 	}
 	say(`n8n ready in ${since(tStart)}s (loaded ${n8n.package.name}@${n8n.package.version}: ${n8n.package.nodes.join(', ')})`);
 
-	const credential = await upsertCredential(n8n, target.credentialName, { apiKey: target.apiKey, baseUrl: target.baseUrl });
-	const check = await n8n.testCredential(CREDENTIAL_TYPE, { apiKey: target.apiKey, baseUrl: target.baseUrl }, credential);
+	const credential = await upsertCredential(n8n, target.credentialName, { apiKey: target.apiKey, baseUrl: target.baseUrl, callbackToken: target.callbackToken });
+	const check = await n8n.testCredential(CREDENTIAL_TYPE, { apiKey: target.apiKey, baseUrl: target.baseUrl, callbackToken: target.callbackToken }, credential);
 	say(
 		`credential "${credential.name}" (${credential.id}) ${credential.updated ? 'updated' : 'created'}; ` +
 			`n8n's credential test: ${check.status}${check.status === 'OK' ? '' : ` (${check.message})`}`,

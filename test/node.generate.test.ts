@@ -104,6 +104,25 @@ describe('Text to Image', () => {
 		expect(result.outputOf(NODE_NAME)[0].json.userId).toBe('customer-42');
 	});
 
+	it("adds the credential's callback token to the callback URL, and never outputs it", async () => {
+		const credentials = { maxApi: { ...bed.credentials.maxApi, callbackToken: 'tok-123' } };
+		const result = await runMaxApi(bed, {
+			credentials,
+			items: [{ url: 'http://127.0.0.1:9/webhook/abc/maxapi' }, { url: 'http://127.0.0.1:9/hook?token=own' }],
+			parameters: {
+				resource: 'image',
+				operation: 'textToImage',
+				prompt: 'token',
+				waitForCompletion: false,
+				options: { callbackUrl: '={{ $json.url }}' },
+			},
+		});
+		const [first, second] = result.outputOf(NODE_NAME).map((item) => bed.emu.tasks.get(item.json.taskId as string)!);
+		expect(first.callBackUrl).toBe('http://127.0.0.1:9/webhook/abc/maxapi?token=tok-123');
+		expect(second.callBackUrl).toBe('http://127.0.0.1:9/hook?token=own'); // a token already there is kept
+		expect(visibleText(result)).not.toContain('tok-123');
+	});
+
 	it('never shows the API key in output', async () => {
 		const result = await runMaxApi(bed, { parameters: { resource: 'image', operation: 'textToImage', prompt: 'secret check' } });
 		expect(visibleText(result)).not.toContain(bed.emu.apiKey);

@@ -14,13 +14,13 @@ let server: WebhookServer | undefined;
 async function startTrigger(parameters: Record<string, unknown> = {}): Promise<WebhookServer> {
 	server = await startWebhookServer({
 		pkg: bed.pkg,
-		credentials: bed.credentials,
+		credentials: { maxApi: { ...bed.credentials.maxApi, callbackToken: SECRET } },
 		nodeName: TRIGGER,
 		nodes: [
 			{
 				name: TRIGGER,
 				type: 'n8n-nodes-maxapi.maxApiTrigger',
-				parameters: { secretToken: SECRET, ...parameters },
+				parameters,
 				credentials: { maxApi: { id: '1', name: 'Max API account' } },
 			},
 		],

@@ -14,14 +14,7 @@ import { MODELS, TERMINAL_STATUSES, type TaskData } from '../shared/api';
 import { downloadTaskImages } from '../shared/download';
 import { taskToJson } from '../shared/taskOutput';
 import { MaxApiClient } from '../shared/transport';
-import {
-	checkAgainstApi,
-	checkSecret,
-	parseCallbackBody,
-	TOKEN_HEADER,
-	TOKEN_QUERY_PARAMETER,
-	type Rejection,
-} from './callbackCheck';
+import { checkAgainstApi, checkSecret, parseCallbackBody, type Rejection } from '../shared/callback';
 
 interface TriggerOptions {
 	downloadImages?: boolean;
@@ -40,13 +33,8 @@ export class MaxApiTrigger implements INodeType {
 		defaults: { name: 'Max API Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'maxApi',
-				required: true,
-				displayOptions: { show: { verifyWithApi: [true] } },
-			},
-		],
+		// Always needed: it holds the callback token, and the key that verifies tasks.
+		credentials: [{ name: 'maxApi', required: true }],
 		webhooks: [
 			{
 				name: 'default',
@@ -58,7 +46,7 @@ export class MaxApiTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Paste this node's <b>Production URL</b> (above) into the Max API node's <b>Callback URL</b> option, adding <code>?token=</code> and your secret token if you set one, and turn off Wait for Completion there. Activate this workflow: the Test URL only works while the editor is listening. Max API calls from the internet and refuses localhost, so your n8n must be publicly reachable (n8n's WEBHOOK_URL setting).",
+					"Paste this node's <b>Production URL</b> (above) into the Max API node's <b>Callback URL</b> option and turn off Wait for Completion there; the node adds the credential's Callback Token to it. Activate this workflow: the Test URL only works while the editor is listening. Max API calls from the internet and refuses localhost, so your n8n must be publicly reachable (n8n's WEBHOOK_URL setting).",
 				name: 'callbackNotice',
 				type: 'notice',
 				default: '',
@@ -70,14 +58,6 @@ export class MaxApiTrigger implements INodeType {
 				default: true,
 				description:
 					"Whether to look the task up at Max API before starting a run, and use the API's answer rather than the request's body. Max API does not sign callbacks: with this off, anyone who knows the URL (and the token) can start runs with made-up tasks.",
-			},
-			{
-				displayName: 'Secret Token',
-				name: 'secretToken',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-				description: `Optional. When set, a callback must carry it as ?${TOKEN_QUERY_PARAMETER}=… in the URL (or an ${TOKEN_HEADER} header); others get 401/403 and start nothing.`,
 			},
 			{
 				displayName: 'Statuses',
@@ -159,8 +139,9 @@ export class MaxApiTrigger implements INodeType {
 			return answer(rejection.status, { received: false, error: rejection.reason });
 		};
 
+		const client = await MaxApiClient.connect(this);
 		const secretRejection = checkSecret(
-			this.getNodeParameter('secretToken', '') as string,
+			client.callbackToken,
 			this.getQueryData() as Record<string, unknown>,
 			this.getHeaderData() as Record<string, unknown>,
 		);
@@ -178,7 +159,7 @@ export class MaxApiTrigger implements INodeType {
 
 		let task: TaskData = claimed;
 		if (this.getNodeParameter('verifyWithApi', true) as boolean) {
-			const verified = await verifyTask(this, claimed);
+			const verified = await verifyTask(client, claimed);
 			if ('rejection' in verified) return reject(verified.rejection, claimed.taskId);
 			task = verified.task;
 		}
@@ -209,10 +190,10 @@ export class MaxApiTrigger implements INodeType {
 }
 
 /** Asks Max API about the task; the callback body is never trusted. */
-async function verifyTask(ctx: IWebhookFunctions, claimed: TaskData): Promise<{ task: TaskData } | { rejection: Rejection }> {
+async function verifyTask(client: MaxApiClient, claimed: TaskData): Promise<{ task: TaskData } | { rejection: Rejection }> {
 	let actual: TaskData;
 	try {
-		actual = await (await MaxApiClient.connect(ctx)).getTask(claimed.taskId);
+		actual = await client.getTask(claimed.taskId);
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '404') {
 			return { rejection: { status: 403, reason: 'Max API knows no such task' } };

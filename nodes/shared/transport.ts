@@ -124,6 +124,8 @@ export class MaxApiClient {
 	private constructor(
 		private readonly ctx: MaxApiContext,
 		readonly baseUrl: string,
+		/** The credential's optional secret for callback URLs ('' when none). */
+		readonly callbackToken: string,
 		private readonly signal?: AbortSignal,
 	) {}
 
@@ -147,7 +149,8 @@ export class MaxApiClient {
 				description: 'Open the credential and set Base URL to https://api.maxapi.io.',
 			});
 		}
-		return new MaxApiClient(ctx, base.href.replace(/\/+$/, ''), signal);
+		const callbackToken = typeof credentials.callbackToken === 'string' ? credentials.callbackToken : '';
+		return new MaxApiClient(ctx, base.href.replace(/\/+$/, ''), callbackToken, signal);
 	}
 
 	/** Whether requests go to the public Max API (which, for one, cannot call back localhost). */

@@ -15,6 +15,7 @@ import { startEmulator, type Emulator } from '../emulator';
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
 const EMULATOR_KEY = 'e2e-examples-key';
+const CALLBACK_TOKEN = 'e2e-callback-token';
 
 let n8n: N8nInstance;
 let emulator: Emulator;
@@ -70,7 +71,9 @@ beforeAll(async () => {
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: path.join(filesDir, 'maxapi') },
 		expectNodeTypes: ['n8n-nodes-maxapi.maxApi', 'n8n-nodes-maxapi.maxApiTrigger'],
 	});
-	credentialId = (await n8n.createCredential('maxApi', 'Max API account', { apiKey: EMULATOR_KEY, baseUrl: emulator.url })).id;
+	credentialId = (
+		await n8n.createCredential('maxApi', 'Max API account', { apiKey: EMULATOR_KEY, baseUrl: emulator.url, callbackToken: CALLBACK_TOKEN })
+	).id;
 }, 10 * 60 * 1000);
 
 afterAll(async () => {
@@ -117,7 +120,7 @@ describe('example workflows in a real n8n', () => {
 		const trigger = await n8n.createWorkflow(example('callback-trigger.json'));
 		await n8n.activateWorkflow(trigger.id);
 		const webhookId = trigger.nodes.find((node: any) => node.type === 'n8n-nodes-maxapi.maxApiTrigger').webhookId;
-		const callbackUrl = `${n8n.webhookUrl(`${webhookId}/maxapi`)}?token=change-me`;
+		const callbackUrl = n8n.webhookUrl(`${webhookId}/maxapi`);
 
 		const submit = await n8n.createWorkflow(
 			example('callback-submit.json', (workflow) => {
@@ -128,6 +131,8 @@ describe('example workflows in a real n8n', () => {
 		expectSuccess(submitted);
 		const [queued] = nodeOutput(submitted, 'Max API (submit only)');
 		expect(queued.json.status).toBe('PENDING');
+		// The node put the credential's callback token into the URL it gave Max API.
+		expect(emulator.tasks.get(queued.json.taskId)!.callBackUrl).toBe(`${callbackUrl}?token=${CALLBACK_TOKEN}`);
 
 		const [run] = await n8n.waitForExecutions(trigger.id, 1, 30_000);
 		expectSuccess(run);
@@ -137,13 +142,13 @@ describe('example workflows in a real n8n', () => {
 		expect(writtenPng(item.json.taskId)).toEqual({ width: 1536, height: 864 });
 
 		const forged = await axios.post(
-			callbackUrl,
+			`${callbackUrl}?token=${CALLBACK_TOKEN}`,
 			{ code: 0, msg: 'ok', data: { taskId: '99999999-9999-4999-8999-999999999999', status: 'SUCCESS' } },
 			{ validateStatus: () => true },
 		);
 		expect(forged.status).toBe(403);
 		const wrongToken = await axios.post(
-			callbackUrl.replace('change-me', 'guess'),
+			`${callbackUrl}?token=guess`,
 			{ code: 0, msg: 'ok', data: { taskId: queued.json.taskId, status: 'SUCCESS' } },
 			{ validateStatus: () => true },
 		);

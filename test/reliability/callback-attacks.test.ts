@@ -211,13 +211,13 @@ describe('callback attacks on the Max API Trigger', () => {
 	it.each(rows)('$name', async (row) => {
 		server = await startWebhookServer({
 			pkg: bed.pkg,
-			credentials: bed.credentials,
+			credentials: { maxApi: { ...bed.credentials.maxApi, callbackToken: TRIGGER_SECRET } },
 			nodeName: TRIGGER,
 			nodes: [
 				{
 					name: TRIGGER,
 					type: 'n8n-nodes-maxapi.maxApiTrigger',
-					parameters: { secretToken: TRIGGER_SECRET },
+					parameters: {},
 					credentials: { maxApi: { id: '1', name: 'Max API account' } },
 				},
 			],

@@ -18,7 +18,7 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			default: '',
 			placeholder: 'https://your-n8n.example.com/webhook/…/maxapi',
 			description:
-				"Max API POSTs the finished task to this URL. Paste the production URL of a Max API Trigger node here (and turn off Wait for Completion) to handle results in another workflow. It must be reachable from the internet, not localhost.",
+				"Max API POSTs the finished task to this URL. Paste the production URL of a Max API Trigger node here (and turn off Wait for Completion) to handle results in another workflow; the credential's Callback Token, if set, is added to it. It must be reachable from the internet, not localhost.",
 		},
 		{
 			displayName: 'User ID',

@@ -3,6 +3,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, NodeOperationError } from 'n8n-workflow';
 
 import { MAX_IMAGES, MIN_IMAGES, RATIOS, type Model, type SubmitBody } from '../../../shared/api';
+import { withCallbackToken } from '../../../shared/callback';
 import { MaxApiClient } from '../../../shared/transport';
 import {
 	jobSettings,
@@ -105,7 +106,7 @@ function readGenerationJob(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	model: Model,
-	apiIsPublic: boolean,
+	client: MaxApiClient,
 	readImageUrls?: (itemIndex: number) => string[],
 ): TaskJob {
 	const options = readTaskOptions(ctx, itemIndex);
@@ -114,7 +115,8 @@ function readGenerationJob(
 	const ratio = validateRatio(ctx.getNodeParameter('ratio', itemIndex));
 	const resolution = validateResolution(ctx.getNodeParameter('resolution', itemIndex), ratio);
 	const n = validateImageCount(ctx.getNodeParameter('n', itemIndex));
-	const callBackUrl = validateCallbackUrl(options.callbackUrl, apiIsPublic);
+	const callbackUrl = validateCallbackUrl(options.callbackUrl, client.isPublicApi);
+	const callBackUrl = callbackUrl && withCallbackToken(callbackUrl, client.callbackToken);
 	const settings = jobSettings(ctx, itemIndex, options);
 
 	const submit: SubmitBody = {
@@ -134,7 +136,7 @@ export async function executeGeneration(
 	const client = await MaxApiClient.connect(ctx, ctx.getExecutionCancelSignal());
 	const jobs: Array<TaskJob | NodeOperationError> = ctx.getInputData().map((_, itemIndex) => {
 		try {
-			return readGenerationJob(ctx, itemIndex, model, client.isPublicApi, readImageUrls);
+			return readGenerationJob(ctx, itemIndex, model, client, readImageUrls);
 		} catch (error) {
 			return parameterError(ctx, error, itemIndex);
 		}

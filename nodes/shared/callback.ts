@@ -1,14 +1,23 @@
-// Checks on an incoming callback that need no network: the shared secret and the body's shape.
+// The callback protocol between the two nodes: the Max API node puts the credential's callback token
+// into the Callback URL; the trigger checks it, and the body's shape, before any network call.
 // Pure functions; the trigger node turns their verdicts into HTTP answers.
 import { createHash, timingSafeEqual } from 'crypto';
 
-import { isTerminalStatus, type TaskData } from '../shared/api';
+import { isTerminalStatus, type TaskData } from './api';
 
 /** Max API's callback bodies are a few kilobytes; anything far larger is not one. */
 export const MAX_CALLBACK_BYTES = 256 * 1024;
 
 export const TOKEN_QUERY_PARAMETER = 'token';
 export const TOKEN_HEADER = 'x-maxapi-token';
+
+/** The callback URL with the token in its query string; a URL that already carries a token is left alone. */
+export function withCallbackToken(callbackUrl: string, token: string): string {
+	if (token === '') return callbackUrl;
+	const url = new URL(callbackUrl);
+	if (!url.searchParams.has(TOKEN_QUERY_PARAMETER)) url.searchParams.set(TOKEN_QUERY_PARAMETER, token);
+	return url.href;
+}
 
 export interface Rejection {
 	status: number;
