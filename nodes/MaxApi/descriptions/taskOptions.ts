@@ -3,7 +3,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 
 import type { TaskJob } from '../helpers/taskBatch';
 import { InvalidParameter, validateBinaryPropertyName, validateTimeoutSeconds } from '../helpers/validation';
-import { DEFAULT_SCHEDULE } from '../helpers/waitForTask';
+import { POLLING } from '../helpers/waitForTask';
 
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const DEFAULT_MAX_PARALLEL_REQUESTS = 5;
@@ -58,7 +58,8 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 10,
-			description: 'Polling starts at one second and slows down to this interval while a task runs',
+			description:
+				'The longest wait between two status queries of a task. Queries come closer together while a task is expected to finish.',
 		},
 		{
 			displayName: 'Max Parallel Requests',
@@ -104,7 +105,7 @@ export function jobSettings(
 	itemIndex: number,
 	options: TaskOptionValues,
 ): Omit<TaskJob, 'itemIndex' | 'submit' | 'taskId'> {
-	const maxPollSeconds = options.maxPollInterval ?? DEFAULT_SCHEDULE.maxIntervalMs / 1000;
+	const maxPollSeconds = options.maxPollInterval ?? POLLING.maxIntervalMs / 1000;
 	if (typeof maxPollSeconds !== 'number' || !(maxPollSeconds > 0)) {
 		throw new InvalidParameter(
 			'Max Poll Interval (Seconds)',
@@ -117,7 +118,7 @@ export function jobSettings(
 		download: options.downloadImages ?? true,
 		binaryPropertyName: validateBinaryPropertyName(options.binaryPropertyName ?? 'data'),
 		timeoutMs: validateTimeoutSeconds(options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-		schedule: { ...DEFAULT_SCHEDULE, maxIntervalMs: Math.max(maxPollSeconds * 1000, DEFAULT_SCHEDULE.firstDelayMs) },
+		maxPollIntervalMs: maxPollSeconds * 1000,
 	};
 }
 

@@ -17,7 +17,7 @@ import { downloadTaskImages } from '../../shared/download';
 import { explainTaskEnd, taskEndMessage, taskToJson } from '../../shared/taskOutput';
 import { maxApiError, type MaxApiClient } from '../../shared/transport';
 import { createLimiter } from './limiter';
-import { TaskWaitStopped, TaskWaitTimeout, waitForTask, type PollSchedule } from './waitForTask';
+import { TaskWaiter, TaskWaitStopped, TaskWaitTimeout } from './waitForTask';
 
 /** What to do for one input item: create a task, or look one up. */
 export interface TaskJob {
@@ -28,7 +28,8 @@ export interface TaskJob {
 	download: boolean;
 	binaryPropertyName: string;
 	timeoutMs: number;
-	schedule: PollSchedule;
+	/** The cap on the interval between two polls of the task. */
+	maxPollIntervalMs: number;
 }
 
 type NodeError = NodeApiError | NodeOperationError;
@@ -36,6 +37,7 @@ type NodeError = NodeApiError | NodeOperationError;
 interface ItemState {
 	job: TaskJob;
 	taskId?: string;
+	submittedAt?: number;
 	task?: TaskData;
 	binary?: IBinaryKeyData;
 	error?: NodeError;
@@ -78,11 +80,19 @@ export async function runTaskBatch(
 					if (stopOthers.signal.aborted) return;
 					try {
 						state.taskId = await client.submit(state.job.submit!, state.job.itemIndex);
+						state.submittedAt = Date.now();
 					} catch (error) {
 						fail(state, error as NodeError);
 					}
 				}),
 			),
+	);
+
+	const waiter = new TaskWaiter(stopOthers.signal);
+	waiter.addSubmitted(
+		live
+			.filter((state) => state.submittedAt !== undefined)
+			.map((state) => ({ taskId: state.taskId!, submittedAt: state.submittedAt! })),
 	);
 
 	await Promise.all(
@@ -92,11 +102,11 @@ export async function runTaskBatch(
 			const taskId = state.taskId;
 			try {
 				if (job.wait) {
-					state.task = await waitForTask(taskId, async () => await limit(async () => await client.getTask(taskId, job.itemIndex)), {
-						timeoutMs: job.timeoutMs,
-						schedule: job.submit ? job.schedule : { ...job.schedule, firstDelayMs: 0 },
-						signal: stopOthers.signal,
-					});
+					const query = async () => await limit(async () => await client.getTask(taskId, job.itemIndex));
+					const limits = { timeoutMs: job.timeoutMs, maxIntervalMs: job.maxPollIntervalMs };
+					state.task = job.submit
+						? await waiter.waitForSubmitted(taskId, query, limits)
+						: await waiter.waitForExisting(taskId, query, limits);
 				} else if (job.submit) {
 					// Just created: queued, by the API's definition. Not worth a query.
 					state.task = { taskId, status: 'PENDING', input: null, result: null, failure_reason: null };

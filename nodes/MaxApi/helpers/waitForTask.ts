@@ -1,19 +1,33 @@
-// Task waiting: polls one task until it reaches a terminal status, with a backoff that starts
-// short (images are often ready in seconds) and grows to a cap (long tasks are not hammered).
-// n8n is not needed here; the query and the clock are passed in.
+// Task waiting, designed for batches. Tasks submitted together take about as long as each other,
+// so one of them, the probe (the earliest-submitted task still running), is polled closely while the
+// others, the followers, are polled only rarely. As soon as any task of the batch succeeds, every
+// other task is queried when it should be done by the same measure, then closely. A batch thus costs about one task's polls plus one or
+// two per task, and each completion is noticed within a small fraction of the task's latency. A probe
+// that fails hands the role to the next task. Tasks looked up by id (Get Task) have unrelated ages
+// and are polled on their own ("solo"). n8n is not needed here: the query is passed in.
+import { sleep } from 'n8n-workflow';
+
 import { isTerminalStatus, type TaskData } from '../../shared/api';
-import { isTransientError, sleepUnlessAborted } from '../../shared/transport';
+import { isTransientError } from '../../shared/transport';
 
-export interface PollSchedule {
-	/** Wait before the first query, in ms (0 for a task that may be finished already). */
-	firstDelayMs: number;
-	/** The interval never grows past this, in ms. */
-	maxIntervalMs: number;
-	/** Growth of the interval after each query that found the task still running. */
-	growth: number;
-}
-
-export const DEFAULT_SCHEDULE: PollSchedule = { firstDelayMs: 1000, maxIntervalMs: 10_000, growth: 1.5 };
+/**
+ * Poll timing. An interval is a fraction of the time already waited (so the delay in noticing a
+ * completion is at most that fraction of the task's latency), kept between MIN and the user's cap.
+ */
+export const POLLING = {
+	/** First poll of the probe; GPT Image 2 tasks take longer than this. */
+	probeFirstMs: 1500,
+	probeFraction: 0.2,
+	/** Followers mostly wait for the batch's first success; these polls are only a fallback. */
+	followerFirstMs: 5000,
+	followerFraction: 1,
+	/** After a success in the batch, the others are due about as long after their own submit: poll closely. */
+	afterSuccessFraction: 0.15,
+	soloFraction: 0.5,
+	minIntervalMs: 250,
+	/** Default of the Max Poll Interval option. */
+	maxIntervalMs: 10_000,
+} as const;
 
 export class TaskWaitTimeout extends Error {
 	constructor(
@@ -32,43 +46,118 @@ export class TaskWaitStopped extends Error {
 	}
 }
 
-/**
- * Resolves with the task once its status is terminal. A query that fails transiently (429, 5xx,
- * dropped connection) counts as "not finished yet"; any other failure ends the wait.
- */
-export async function waitForTask(
-	taskId: string,
-	query: () => Promise<TaskData>,
-	options: { timeoutMs: number; schedule?: PollSchedule; signal?: AbortSignal },
-): Promise<TaskData> {
-	const schedule = options.schedule ?? DEFAULT_SCHEDULE;
-	const deadline = Date.now() + options.timeoutMs;
-	let interval = schedule.firstDelayMs;
-	let lastStatus: string | undefined;
-	let lastError: Error | undefined;
+export interface WaitLimits {
+	timeoutMs: number;
+	/** The user's cap on the interval between two polls of a task. */
+	maxIntervalMs: number;
+}
 
-	for (;;) {
-		const left = deadline - Date.now();
-		if (left <= 0) throw new TaskWaitTimeout(taskId, lastStatus, options.timeoutMs, lastError);
-		await sleepUnlessAborted(Math.min(interval, left), options.signal);
-		if (options.signal?.aborted) throw new TaskWaitStopped(taskId);
-		interval = Math.min(Math.max(interval, 250) * schedule.growth, schedule.maxIntervalMs);
+type Mode = 'batch' | 'solo';
 
-		let task: TaskData | undefined;
-		let failure: unknown;
-		try {
-			task = await query();
-		} catch (error) {
-			failure = error;
+/** Waits for the tasks of one node execution; `signal` stops every wait (the user's Stop, or a failed item). */
+export class TaskWaiter {
+	private readonly submitOrder: string[] = [];
+	private readonly submittedAt = new Map<string, number>();
+	private readonly running = new Set<string>();
+	/** Submit-to-success time of the batch's first success: what the other tasks are expected to take. */
+	private expectedLatencyMs: number | undefined;
+
+	constructor(private readonly signal?: AbortSignal) {}
+
+	/** Declares the tasks this execution submitted (epoch ms of each submit), in submit order. */
+	addSubmitted(tasks: Array<{ taskId: string; submittedAt: number }>): void {
+		for (const { taskId, submittedAt } of [...tasks].sort((a, b) => a.submittedAt - b.submittedAt)) {
+			this.submitOrder.push(taskId);
+			this.submittedAt.set(taskId, submittedAt);
+			this.running.add(taskId);
 		}
-		if (task) {
-			lastStatus = task.status;
-			lastError = undefined;
-			if (isTerminalStatus(task.status)) return task;
-		} else {
-			if (options.signal?.aborted) throw new TaskWaitStopped(taskId);
-			if (!isTransientError(failure)) throw failure;
-			lastError = failure as Error;
+	}
+
+	/** Resolves with a task declared by addSubmitted once its status is terminal. */
+	async waitForSubmitted(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits): Promise<TaskData> {
+		return await this.poll(taskId, query, limits, 'batch');
+	}
+
+	/** Resolves with a task of any age (polled at once, then on its own schedule) once it is terminal. */
+	async waitForExisting(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits): Promise<TaskData> {
+		return await this.poll(taskId, query, limits, 'solo');
+	}
+
+	/**
+	 * A query that fails transiently (429, 5xx, dropped connection) counts as "not finished yet"; any
+	 * other failure ends the wait.
+	 */
+	private async poll(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits, mode: Mode): Promise<TaskData> {
+		const deadline = Date.now() + limits.timeoutMs;
+		// Intervals grow with the time since the task was created.
+		const startedAt = (mode === 'batch' && this.submittedAt.get(taskId)) || Date.now();
+		let lastPollAt: number | undefined;
+		let lastStatus: string | undefined;
+		let lastError: Error | undefined;
+
+		for (;;) {
+			// Sleep in short slices: the due time can move (this task may become the probe, or another
+			// task may succeed), and a Stop must end the wait promptly. The last poll is at the deadline.
+			for (;;) {
+				if (this.signal?.aborted) throw new TaskWaitStopped(taskId);
+				const now = Date.now();
+				const due = Math.min(this.dueAt(taskId, mode, startedAt, lastPollAt, limits.maxIntervalMs), deadline);
+				if (now >= due) break;
+				await sleep(Math.min(due - now, 250));
+			}
+
+			lastPollAt = Date.now();
+			let task: TaskData | undefined;
+			let failure: unknown;
+			try {
+				task = await query();
+			} catch (error) {
+				failure = error;
+			}
+			if (task) {
+				lastStatus = task.status;
+				lastError = undefined;
+				if (isTerminalStatus(task.status)) {
+					this.finished(taskId, task.status === 'SUCCESS');
+					return task;
+				}
+			} else {
+				if (this.signal?.aborted) throw new TaskWaitStopped(taskId);
+				if (!isTransientError(failure)) throw failure;
+				lastError = failure as Error;
+			}
+			if (Date.now() >= deadline) throw new TaskWaitTimeout(taskId, lastStatus, limits.timeoutMs, lastError);
 		}
+	}
+
+	private finished(taskId: string, succeeded: boolean): void {
+		this.running.delete(taskId);
+		const submittedAt = this.submittedAt.get(taskId);
+		if (succeeded && submittedAt !== undefined) this.expectedLatencyMs ??= Date.now() - submittedAt;
+	}
+
+	private isProbe(taskId: string): boolean {
+		return this.submitOrder.find((id) => this.running.has(id)) === taskId;
+	}
+
+	/** When this task should next be queried. */
+	private dueAt(taskId: string, mode: Mode, startedAt: number, lastPollAt: number | undefined, maxIntervalMs: number): number {
+		const after = (fraction: number) => {
+			const base = lastPollAt ?? startedAt;
+			const interval = Math.min(Math.max(fraction * (base - startedAt), POLLING.minIntervalMs), maxIntervalMs);
+			return base + interval;
+		};
+		if (mode === 'solo') return lastPollAt === undefined ? startedAt : after(POLLING.soloFraction);
+
+		if (this.expectedLatencyMs !== undefined) {
+			const expectedAt = startedAt + this.expectedLatencyMs;
+			const polledSinceExpected = lastPollAt !== undefined && lastPollAt >= expectedAt;
+			return polledSinceExpected ? after(POLLING.afterSuccessFraction) : expectedAt;
+		}
+		const probe = this.isProbe(taskId);
+		if (lastPollAt === undefined) {
+			return startedAt + Math.min(probe ? POLLING.probeFirstMs : POLLING.followerFirstMs, maxIntervalMs);
+		}
+		return after(probe ? POLLING.probeFraction : POLLING.followerFraction);
 	}
 }
