@@ -1,18 +1,13 @@
 // What Text to Image and Image to Image share: the generation fields and how an item becomes a
 // submit request. The two operations differ only in the model and the source images.
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { MAX_IMAGES, MIN_IMAGES, RATIOS, type Model, type SubmitBody } from '../../../shared/api';
 import { withCallbackToken } from '../../../shared/callback';
-import { MaxApiClient } from '../../../shared/transport';
-import {
-	jobSettings,
-	maxParallelRequests,
-	optionsCollection,
-	parameterError,
-	readTaskOptions,
-} from '../../descriptions/taskOptions';
-import { runTaskBatch, type TaskJob } from '../../helpers/taskBatch';
+import type { MaxApiClient } from '../../../shared/transport';
+import { jobSettings, optionsCollection, readTaskOptions } from '../../descriptions/taskOptions';
+import type { TaskJob } from '../../helpers/taskBatch';
+import { executeTasks } from '../executeTasks';
 import {
 	validateCallbackUrl,
 	validateImageCount,
@@ -133,13 +128,5 @@ export async function executeGeneration(
 	model: Model,
 	readImageUrls?: (itemIndex: number) => string[],
 ): Promise<INodeExecutionData[]> {
-	const client = await MaxApiClient.connect(ctx, ctx.getExecutionCancelSignal());
-	const jobs: Array<TaskJob | NodeOperationError> = ctx.getInputData().map((_, itemIndex) => {
-		try {
-			return readGenerationJob(ctx, itemIndex, model, client, readImageUrls);
-		} catch (error) {
-			return parameterError(ctx, error, itemIndex);
-		}
-	});
-	return await runTaskBatch(ctx, client, jobs, maxParallelRequests(ctx));
+	return await executeTasks(ctx, (itemIndex, client) => readGenerationJob(ctx, itemIndex, model, client, readImageUrls));
 }

@@ -1,15 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { MaxApiClient } from '../../../shared/transport';
-import {
-	jobSettings,
-	maxParallelRequests,
-	optionsCollection,
-	parameterError,
-	readTaskOptions,
-} from '../../descriptions/taskOptions';
-import { runTaskBatch, type TaskJob } from '../../helpers/taskBatch';
+import { jobSettings, optionsCollection, readTaskOptions } from '../../descriptions/taskOptions';
 import { validateTaskId } from '../../helpers/validation';
+import { executeTasks } from '../executeTasks';
 
 const show = { displayOptions: { show: { resource: ['task'], operation: ['get'] } } };
 
@@ -36,14 +29,9 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await MaxApiClient.connect(this, this.getExecutionCancelSignal());
-	const jobs: Array<TaskJob | NodeOperationError> = this.getInputData().map((_, itemIndex) => {
-		try {
-			const taskId = validateTaskId(this.getNodeParameter('taskId', itemIndex));
-			return { itemIndex, taskId, ...jobSettings(this, itemIndex, readTaskOptions(this, itemIndex)) };
-		} catch (error) {
-			return parameterError(this, error, itemIndex);
-		}
-	});
-	return await runTaskBatch(this, client, jobs, maxParallelRequests(this));
+	return await executeTasks(this, (itemIndex) => ({
+		itemIndex,
+		taskId: validateTaskId(this.getNodeParameter('taskId', itemIndex)),
+		...jobSettings(this, itemIndex, readTaskOptions(this, itemIndex)),
+	}));
 }

@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+
+import { MaxApiClient } from '../../shared/transport';
+import { maxParallelRequests, parameterError } from '../descriptions/taskOptions';
+import { runTaskBatch, type TaskJob } from '../helpers/taskBatch';
+
+/**
+ * What every operation does: read each item's job (a bad parameter becomes that item's error, before
+ * anything is sent), then run all the jobs as one batch.
+ */
+export async function executeTasks(
+	ctx: IExecuteFunctions,
+	readJob: (itemIndex: number, client: MaxApiClient) => TaskJob,
+): Promise<INodeExecutionData[]> {
+	const client = await MaxApiClient.connect(ctx, ctx.getExecutionCancelSignal());
+	const jobs: Array<TaskJob | NodeOperationError> = ctx.getInputData().map((_, itemIndex) => {
+		try {
+			return readJob(itemIndex, client);
+		} catch (error) {
+			return parameterError(ctx, error, itemIndex);
+		}
+	});
+	return await runTaskBatch(ctx, client, jobs, maxParallelRequests(ctx));
+}
