@@ -17,7 +17,8 @@ export class MaxApi implements INodeType {
 		icon: { light: 'file:../../icons/maxapi.svg', dark: 'file:../../icons/maxapi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle:
+			'={{ {"textToImage": "Text to Image", "imageToImage": "Image to Image", "get": "Get Task"}[$parameter["operation"]] }}',
 		description: 'Generate and edit images with GPT Image 2 on Max API',
 		defaults: { name: 'Max API' },
 		usableAsTool: true,
