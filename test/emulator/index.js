@@ -3,7 +3,7 @@
 
 /**
  * An in-process emulator of the Max API task endpoints used by the GPT Image 2 models
- * (see /work/shared/notes/maxapi-api.md and README.md beside this file).
+ * (docs.maxapi.io as the team noted it; see README.md beside this file).
  * Standard library only, so it runs without compiling and without dependencies.
  */
 
