@@ -1,6 +1,7 @@
 // Result download: Max API's result URLs expire after 7 days, so by default the images are copied
-// into n8n binary data, where storage and email nodes expect them.
-import { NodeOperationError, type IBinaryKeyData, type IN8nHttpFullResponse } from 'n8n-workflow';
+// into n8n binary data, where storage and email nodes expect them. Each image is streamed into n8n's
+// binary data store: in n8n's filesystem or S3 mode it is never held whole in memory.
+import { NodeOperationError, type IBinaryData, type IBinaryKeyData, type IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { maxApiError, networkErrorCode, sleepUnlessAborted, type MaxApiContext } from './transport';
 
@@ -32,41 +33,49 @@ class DownloadFailure extends Error {
 	constructor(
 		message: string,
 		readonly retryable: boolean,
+		readonly notAnImage = false,
 	) {
 		super(message);
 	}
 }
 
-/** The body n8n's request helper returns with `encoding: 'stream'` (a Node.js readable stream). */
-type BodyStream = AsyncIterable<Buffer> & { destroy(): void; resume(): void };
+/** The body n8n's request helper returns with `encoding: 'stream'`: a Node.js readable stream. */
+type BodyStream = NodeJS.ReadableStream & { destroy(error?: Error): void; readableEnded: boolean };
 
-async function readLimited(stream: BodyStream, expectedLength: number | undefined): Promise<Buffer> {
+/** Reads the first `count` bytes and puts them back, so that the stream can still be stored whole. */
+async function peek(stream: BodyStream, count: number): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let size = 0;
-	let broken: unknown;
-	try {
-		for await (const chunk of stream) {
-			size += (chunk as Buffer).length;
-			if (size > MAX_IMAGE_BYTES) break;
-			chunks.push(chunk as Buffer);
+	while (size < count && !stream.readableEnded) {
+		const chunk = stream.read() as Buffer | null;
+		if (chunk !== null) {
+			chunks.push(chunk);
+			size += chunk.length;
+			continue;
 		}
-	} catch (error) {
-		broken = error;
+		await new Promise<void>((resolve, reject) => {
+			const settle = (error?: Error) => {
+				stream.off('readable', settle);
+				stream.off('end', settle);
+				stream.off('error', settle);
+				if (error) reject(error);
+				else resolve();
+			};
+			stream.on('readable', settle);
+			stream.on('end', settle);
+			stream.on('error', settle);
+		});
 	}
-	if (size > MAX_IMAGE_BYTES) {
-		stream.destroy();
-		throw new DownloadFailure(`the file is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`, false);
-	}
-	if (broken) {
-		throw new DownloadFailure(`the connection broke after ${size} bytes (${networkErrorCode(broken) ?? 'aborted'})`, true);
-	}
-	if (expectedLength !== undefined && size !== expectedLength) {
-		throw new DownloadFailure(`the file was cut short (${size} of ${expectedLength} bytes)`, true);
-	}
-	return Buffer.concat(chunks);
+	const head = Buffer.concat(chunks);
+	if (head.length > 0 && !stream.readableEnded) stream.unshift(head);
+	return head;
 }
 
-async function fetchImage(ctx: MaxApiContext, url: string, signal?: AbortSignal): Promise<Buffer> {
+/**
+ * Streams one image into n8n's binary data. The first bytes are checked before storing (a CDN's
+ * error page is often served as 200); the size and completeness after.
+ */
+async function storeImage(ctx: MaxApiContext, url: string, baseName: string, signal?: AbortSignal): Promise<IBinaryData> {
 	let response: IN8nHttpFullResponse | undefined;
 	let failed: unknown;
 	try {
@@ -97,8 +106,44 @@ async function fetchImage(ctx: MaxApiContext, url: string, signal?: AbortSignal)
 			response.statusCode === 429 || response.statusCode >= 500,
 		);
 	}
-	const length = Number(response.headers['content-length']);
-	return await readLimited(stream, Number.isFinite(length) && length > 0 ? length : undefined);
+	const announced = Number(response.headers['content-length']);
+	const expectedLength = Number.isFinite(announced) && announced > 0 ? announced : undefined;
+	const tooLarge = `the file is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`;
+	if (expectedLength !== undefined && expectedLength > MAX_IMAGE_BYTES) {
+		stream.destroy();
+		throw new DownloadFailure(tooLarge, false);
+	}
+
+	let head: Buffer = Buffer.alloc(0);
+	try {
+		head = await peek(stream, 12);
+	} catch (error) {
+		failed = error;
+	}
+	if (failed) throw new DownloadFailure(`the connection broke (${networkErrorCode(failed) ?? 'aborted'})`, true);
+	const type = sniffImageType(head);
+	if (!type) {
+		stream.destroy();
+		throw new DownloadFailure('it is not a PNG, JPEG, WebP or GIF file', false, true);
+	}
+
+	let binary: IBinaryData | undefined;
+	try {
+		binary = await ctx.helpers.prepareBinaryData(
+			stream as unknown as Parameters<MaxApiContext['helpers']['prepareBinaryData']>[0],
+			`${baseName}.${type.extension}`,
+			type.mimeType,
+		);
+	} catch (error) {
+		failed = error;
+	}
+	if (!binary) throw new DownloadFailure(`the connection broke (${networkErrorCode(failed) ?? 'aborted'})`, true);
+	// A body sent without a Content-Length can only be measured once stored (on disk, in filesystem mode).
+	if (binary.bytes !== undefined && binary.bytes > MAX_IMAGE_BYTES) throw new DownloadFailure(tooLarge, false);
+	if (expectedLength !== undefined && binary.bytes !== undefined && binary.bytes !== expectedLength) {
+		throw new DownloadFailure(`the file was cut short (${binary.bytes} of ${expectedLength} bytes)`, true);
+	}
+	return binary;
 }
 
 /**
@@ -114,15 +159,26 @@ export async function downloadTaskImages(
 ): Promise<IBinaryKeyData> {
 	const binary: IBinaryKeyData = {};
 	for (const [index, url] of task.urls.entries()) {
-		let bytes: Buffer | undefined;
-		for (let attempt = 1; !bytes; attempt++) {
+		let stored: IBinaryData | undefined;
+		for (let attempt = 1; !stored; attempt++) {
 			try {
-				bytes = await fetchImage(ctx, url, signal);
+				stored = await storeImage(ctx, url, `${task.taskId}-${index}`, signal);
 			} catch (error) {
 				if (signal?.aborted) {
 					throw new NodeOperationError(ctx.getNode(), `Stopped while downloading the images of task ${task.taskId}`, { itemIndex });
 				}
 				const failure = error as DownloadFailure;
+				if (failure.notAnImage) {
+					throw maxApiError(
+						ctx.getNode(),
+						{ url, message: 'not an image' },
+						{
+							itemIndex,
+							message: `Image ${index + 1} of Max API task ${task.taskId} is not an image file`,
+							description: `The URL answered with something that is not PNG, JPEG, WebP or GIF (an expired link often does). The task succeeded and was billed. Run Get Task with Task ID ${task.taskId} to try the download again (within 7 days), or turn off Download Images to keep only the URLs.`,
+						},
+					);
+				}
 				if (!failure.retryable || attempt >= DOWNLOAD_ATTEMPTS) {
 					throw maxApiError(
 						ctx.getNode(),
@@ -137,20 +193,7 @@ export async function downloadTaskImages(
 				await sleepUnlessAborted(1000 * attempt, signal);
 			}
 		}
-		const type = sniffImageType(bytes);
-		if (!type) {
-			throw maxApiError(
-				ctx.getNode(),
-				{ url, message: 'not an image' },
-				{
-					itemIndex,
-					message: `Image ${index + 1} of Max API task ${task.taskId} is not an image file`,
-					description: `The URL answered with something that is not PNG, JPEG, WebP or GIF (an expired link often does). The task succeeded and was billed. Run Get Task with Task ID ${task.taskId} to try the download again (within 7 days), or turn off Download Images to keep only the URLs.`,
-				},
-			);
-		}
-		const fileName = `${task.taskId}-${index}.${type.extension}`;
-		binary[binaryPropertyFor(binaryPropertyName, index)] = await ctx.helpers.prepareBinaryData(bytes, fileName, type.mimeType);
+		binary[binaryPropertyFor(binaryPropertyName, index)] = stored;
 	}
 	return binary;
 }
