@@ -1,0 +1,48 @@
+'use strict';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function median(values) {
+	const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+	if (v.length === 0) return undefined;
+	const mid = Math.floor(v.length / 2);
+	return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+function mean(values) {
+	const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x));
+	return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+}
+
+const MB = 1024 * 1024;
+
+/** Per-run request and detection figures from the emulator's stats. */
+function taskMetrics(stats, n) {
+	const tasks = Object.values(stats.byTask);
+	const delays = tasks
+		.filter((t) => t.completedAt != null && t.firstTerminalQueryAt != null)
+		.map((t) => t.firstTerminalQueryAt - t.completedAt);
+	return {
+		tasks: tasks.length,
+		submits: stats.submits,
+		queries: stats.queries,
+		downloads: stats.downloads,
+		requestsPerTask: (stats.submits + stats.queries) / n,
+		queriesPerTask: stats.queries / n,
+		downloadsPerTask: stats.downloads / n,
+		delayMeanMs: mean(delays),
+		delayMaxMs: delays.length ? Math.max(...delays) : undefined,
+		undetected: tasks.length - delays.length,
+		submitSpreadMs: tasks.length ? Math.max(...tasks.map((t) => t.createdAt)) - Math.min(...tasks.map((t) => t.createdAt)) : undefined,
+		firstSubmitAt: tasks.length ? Math.min(...tasks.map((t) => t.createdAt)) : undefined,
+		lastCompletedAt: tasks.length ? Math.max(...tasks.map((t) => t.completedAt ?? 0)) : undefined,
+	};
+}
+
+/** Calls global.gc() if node runs with --expose-gc, then lets the event loop settle. */
+async function settle(ms = 200) {
+	if (typeof global.gc === 'function') global.gc();
+	await sleep(ms);
+}
+
+module.exports = { sleep, median, mean, MB, taskMetrics, settle };

@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Performance benchmark of n8n-nodes-maxapi against the Max API emulator: batches, polling cost,
+ * detection delay and memory, next to the alternatives, in one run, printed as one table.
+ *
+ *   npm run bench                                  # everything, L = 3000 ms, 3 repeats (medians)
+ *   npm run bench -- --latency-ms 5000 --repeats 5
+ *   npm run bench -- --only node,callbacks         # some sections only
+ *
+ * Options (flags, or the env variable in brackets):
+ *   --latency-ms <ms>     generation latency L of every emulated task (BENCH_LATENCY_MS, default 3000)
+ *   --repeats <k>         runs per row; the table shows medians (BENCH_REPEATS, default 3)
+ *   --only <list>         sections: node,callbacks,reference,nocode,memory,package (BENCH_ONLY, default all)
+ *   --sizes <list>        N for node and callbacks (default 1,10,100)
+ *   --reference-max-n <n> largest N the sequential reference strategy really runs; larger N are
+ *                         extrapolated from the largest one run (default 10: N=100 would take ~5 min)
+ *   --nocode-sizes <list> N for the no-code workflow in a real n8n (default 1,10,100)
+ *   --memory-sizes <list> N of 4k images for the memory section (default 10,20)
+ *   --max-minutes <m>     time budget: remaining repeats are skipped past it (default 20)
+ *   --write / --no-write  write the table into BENCHMARKS.md (default: only when every section ran)
+ *   --json <file>         also write every run's raw figures to this JSON file
+ *   --package-dir <dir>   benchmark another build of the package (a folder with package.json and dist/,
+ *                         and node_modules/n8n-workflow linked to this repository's copy), e.g. a
+ *                         prototype; default: this repository
+ *
+ * The package is used compiled (dist/: `npm run bench` builds first); the in-process sections load
+ * test/harness/engine.ts through bench/lib/ts-require.js. Everything listens on 127.0.0.1 and
+ * everything started here is stopped at the end, on failure and on Ctrl-C too.
+ */
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const { REPO } = require('./lib/ts-require');
+const { installSignalHandlers, stopAll } = require('./lib/cleanup');
+const { table } = require('./lib/report');
+
+const SECTIONS = ['node', 'callbacks', 'reference', 'nocode', 'memory', 'package'];
+
+function parseArgs(argv) {
+	const args = {};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg} (see the top of bench/run.js)`);
+		const eq = arg.indexOf('=');
+		if (eq > 0) args[arg.slice(2, eq)] = arg.slice(eq + 1);
+		else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) args[arg.slice(2)] = argv[++i];
+		else args[arg.slice(2)] = true;
+	}
+	const known = ['latency-ms', 'repeats', 'only', 'sizes', 'reference-max-n', 'nocode-sizes', 'memory-sizes', 'max-minutes', 'write', 'no-write', 'json', 'package-dir', 'help'];
+	const unknown = Object.keys(args).filter((key) => !known.includes(key));
+	if (unknown.length) throw new Error(`unknown option --${unknown[0]} (known: ${known.map((k) => `--${k}`).join(' ')})`);
+	return args;
+}
+
+function number(value, name, { min = 0, integer = false } = {}) {
+	const n = Number(value);
+	if (value === true || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new Error(`${name} must be a number >= ${min}`);
+	return n;
+}
+
+function list(value, name) {
+	return String(value)
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean)
+		.map((s) => number(s, name, { min: 1, integer: true }));
+}
+
+function git(args) {
+	try {
+		return execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
+	} catch {
+		return '';
+	}
+}
+
+function machine(ctx) {
+	const cpus = os.cpus();
+	const lines = [
+		`- Machine: ${typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Linux ${os.release()}`,
+		`- Node ${process.version} (bench, in-process n8n-core 2.41.1 engine, emulator)${ctx.info.n8n ? `; real n8n ${ctx.info.n8n.n8nVersion} on Node ${ctx.info.n8n.nodeVersion}` : ''}`,
+	];
+	const { commit, dirty } = ctx.info.git;
+	if (ctx.packageDir !== REPO) lines.push(`- Package: the build in ${ctx.packageDir} (not this repository's dist/)`);
+	else lines.push(`- Package: commit ${commit || 'unknown'}${dirty ? ` plus uncommitted changes in ${dirty}` : ''} (as the run started)`);
+	return lines.join('\n');
+}
+
+const MARK_START = '<!-- bench:results:start (written by bench/run.js; edit outside these markers) -->';
+const MARK_END = '<!-- bench:results:end -->';
+
+function writeBenchmarksMd(block) {
+	const file = path.join(REPO, 'BENCHMARKS.md');
+	const fresh = `# Benchmarks\n\n${MARK_START}\n${block}\n${MARK_END}\n`;
+	let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+	const a = text.indexOf(MARK_START);
+	const b = text.indexOf(MARK_END);
+	text = a >= 0 && b > a ? `${text.slice(0, a)}${MARK_START}\n${block}\n${text.slice(b)}` : text ? `${text.trimEnd()}\n\n${MARK_START}\n${block}\n${MARK_END}\n` : fresh;
+	fs.writeFileSync(file, text);
+	return file;
+}
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	if (args.help) {
+		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
+		return;
+	}
+	const only = String(args.only ?? process.env.BENCH_ONLY ?? SECTIONS.join(','))
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`);
+	const started = Date.now();
+	const maxMinutes = number(args['max-minutes'] ?? 20, '--max-minutes', { min: 1 });
+	const ctx = {
+		L: number(args['latency-ms'] ?? process.env.BENCH_LATENCY_MS ?? 3000, '--latency-ms', { min: 100, integer: true }),
+		repeats: number(args.repeats ?? process.env.BENCH_REPEATS ?? 3, '--repeats', { min: 1, integer: true }),
+		sizes: list(args.sizes ?? '1,10,100', '--sizes'),
+		referenceMaxN: number(args['reference-max-n'] ?? 10, '--reference-max-n', { min: 1, integer: true }),
+		nocodeSizes: list(args['nocode-sizes'] ?? '1,10,100', '--nocode-sizes'),
+		memorySizes: list(args['memory-sizes'] ?? '10,20', '--memory-sizes'),
+		deadline: started + maxMinutes * 60_000,
+		timeLeft: () => Date.now() < ctx.deadline,
+		log: (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
+		info: {},
+		packageDir: path.resolve(typeof args['package-dir'] === 'string' ? args['package-dir'] : REPO),
+	};
+	if (!fs.existsSync(path.join(ctx.packageDir, 'dist', 'nodes', 'MaxApi', 'MaxApi.node.js'))) throw new Error(`${ctx.packageDir}/dist is missing: run \`npm run build\` first`);
+	// The package as built for this run (npm run bench builds just before): recorded now, as others may commit meanwhile.
+	const changed = git(['status', '--porcelain', '--', 'nodes', 'credentials', 'package.json'])
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => line.slice(3));
+	ctx.info.git = { commit: git(['rev-parse', '--short', 'HEAD']), dirty: changed.join(', ') };
+	installSignalHandlers();
+	ctx.log(`L = ${ctx.L} ms, ${ctx.repeats} repeats, sections: ${only.join(', ')}`);
+
+	const rows = [];
+	const failures = [];
+	// Order: in-process sections first, then the real n8n ones.
+	const order = ['node', 'callbacks', 'reference', 'memory', 'nocode', 'package'].filter((s) => only.includes(s));
+	try {
+		for (const section of order) {
+			ctx.log(`section ${section}...`);
+			try {
+				rows.push(...(await require(`./sections/${section}`).run(ctx)));
+			} catch (error) {
+				failures.push(`${section}: ${error.message}`);
+				ctx.log(`section ${section} FAILED: ${error.stack || error.message}`);
+			}
+		}
+	} finally {
+		await stopAll();
+	}
+
+	const rank = (key) => ['node', 'callbacks', 'reference', 'nocode', 'memory', 'package'].indexOf(key);
+	rows.sort((a, b) => rank(a.key) - rank(b.key) || (a.n ?? 0) - (b.n ?? 0));
+	const elapsed = (Date.now() - started) / 1000;
+	const argv = process.argv.slice(2).join(' ');
+	const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv ? ` -- ${argv}` : ''}` : `node ${path.relative(REPO, __filename)}${argv ? ` ${argv}` : ''}`;
+	const block = [
+		`## Results of ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+		'',
+		`- Command: \`${command}\` (took ${Math.floor(Math.round(elapsed) / 60)} min ${Math.round(elapsed) % 60} s)`,
+		`- Generation latency L = ${ctx.L} ms for every task; ${ctx.repeats} runs per row, medians shown; emulator in its own process`,
+		machine(ctx),
+		'',
+		table(rows, ctx),
+		'',
+		'Requests per task count the submit and the status queries (for callbacks: the trigger\'s verification query); downloads are counted apart. ' +
+			'Detection delay = first query that saw the task finished − the moment it finished at the emulator. ' +
+			'Peak RSS of the in-process rows is the bench process\'s (n8n-core engine + node; emulator not included); the memory row is the n8n process\'s.',
+		...(failures.length ? ['', '**Sections that failed:**', ...failures.map((f) => `- ${f}`)] : []),
+	].join('\n');
+	process.stdout.write(`\n${block}\n`);
+	const write = args['no-write'] ? false : args.write ? true : SECTIONS.every((s) => only.includes(s)) && failures.length === 0 && ctx.packageDir === REPO;
+	if (write) ctx.log(`table written to ${writeBenchmarksMd(block)}`);
+	else ctx.log('BENCHMARKS.md not written (partial run; --write forces it)');
+	if (typeof args.json === 'string') {
+		fs.writeFileSync(path.resolve(args.json), `${JSON.stringify({ startedAt: new Date(started).toISOString(), L: ctx.L, repeats: ctx.repeats, rows, failures }, null, 2)}\n`);
+		ctx.log(`raw figures written to ${path.resolve(args.json)}`);
+	}
+	if (failures.length) process.exitCode = 1;
+}
+
+main().catch(async (error) => {
+	process.stderr.write(`bench: ${error.stack || error.message}\n`);
+	await stopAll();
+	process.exit(1);
+});

@@ -1,0 +1,139 @@
+'use strict';
+// Section "memory": a real n8n (filesystem binary mode) runs Manual Trigger -> Code (N items) ->
+// Max API (16:9, 4k, n=1, Wait for Completion, Download Images) against the emulator serving
+// incompressible ~25 MB PNGs. Every measured run gets a FRESH n8n: started, warmed up with one small
+// (1k) image so that the node, the Code node's task runner and the request paths are loaded, left
+// idle 3 s, then a full GC is forced through the inspector (n8n runs with --inspect on 127.0.0.1;
+// without it the garbage of n8n's own start-up is collected DURING the run and hides the peak),
+// then the baseline (median of 10 samples of the main process's VmRSS), then the run, with RSS
+// sampled every 20 ms plus the kernel's VmHWM; "after" is the RSS after the run and another full GC
+// (what n8n keeps). RSS that V8 has freed is not always given back to the system, so a fresh n8n is
+// started for every measured run rather than reusing one. Before the measured run,
+// a control run of the same N tasks with Download Images off (same instance, small allocations)
+// shows what n8n and the polling cost without any image.
+const { startEmulatorProcess, request } = require('../lib/emulator-process');
+const { collectGarbage } = require('../lib/inspector-gc');
+const { readStatus, startSampler } = require('../lib/memory');
+const { median, sleep, taskMetrics } = require('../lib/util');
+const { startRealN8n, node, main, itemsCode } = require('./realn8n');
+
+const IDLE_MS = 3000;
+
+function workflow(n, credentialId, { label = 'memory', resolution = '4k', download = true } = {}) {
+	return {
+		name: `bench memory N=${n} ${resolution}${download ? '' : ' no download'}`,
+		nodes: [
+			node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
+			node('Prompts', 'n8n-nodes-base.code', 2, { jsCode: itemsCode(n, label) }),
+			node(
+				'Max API',
+				'n8n-nodes-maxapi.maxApi',
+				1,
+				{ resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}', ratio: '16:9', resolution, n: 1, options: download ? {} : { downloadImages: false } },
+				{ credentials: { maxApi: { id: credentialId, name: 'Max API (bench)' } } },
+			),
+		],
+		connections: { Start: main('Prompts'), Prompts: main('Max API') },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * RSS of n8n's main process at rest: after `idleMs` without work and a forced full GC (through the
+ * inspector), the median of 10 samples over ~1 s.
+ */
+async function idleRss(instance, idleMs) {
+	const pid = instance.n8n.pid;
+	await sleep(idleMs);
+	await collectGarbage(instance.runtime.nodeBin, instance.inspectPort);
+	await sleep(300);
+	const samples = [];
+	for (let i = 0; i < 10; i++) {
+		samples.push(readStatus(pid)?.rss ?? 0);
+		await sleep(100);
+	}
+	return median(samples);
+}
+
+async function execute(n8n, workflowId, n, timeoutMs, { download = true } = {}) {
+	const execution = await n8n.runWorkflowManually(workflowId, { timeoutMs });
+	if (execution.status !== 'success') {
+		throw new Error(`memory run (N=${n}) ended ${execution.status}: ${JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500)}`);
+	}
+	const items = execution.data.resultData.runData['Max API'][0].data.main[0];
+	const withImage = items.filter((item) => item.json.status === 'SUCCESS' && (!download || item.binary?.data));
+	if (withImage.length !== n) throw new Error(`memory run (N=${n}): ${withImage.length}/${n} items with an image`);
+	return withImage;
+}
+
+async function runOnce(ctx, { emu, n }) {
+	const instance = await startRealN8n(ctx, { inspector: true });
+	try {
+		const { n8n } = instance;
+		const credentialId = (await n8n.createCredential('maxApi', 'Max API (bench)', { apiKey: emu.apiKey, baseUrl: emu.url })).id;
+		const warm = await n8n.createWorkflow(workflow(1, credentialId, { label: 'warm-up #latency:0', resolution: '1k' }));
+		const control = await n8n.createWorkflow(workflow(n, credentialId, { label: 'control', download: false }));
+		const measured = await n8n.createWorkflow(workflow(n, credentialId));
+		const timeoutMs = Math.max(120_000, 20 * ctx.L + n * 5000);
+		await execute(n8n, warm.id, 1, 60_000);
+
+		// Control: the same N tasks without Download Images: what n8n and the polling cost by themselves.
+		const controlBaseline = await idleRss(instance, IDLE_MS);
+		const controlSampler = startSampler(n8n.pid);
+		await execute(n8n, control.id, n, timeoutMs, { download: false });
+		const controlAbove = controlSampler.stop().main - controlBaseline;
+		await emu.reset();
+
+		const baseline = await idleRss(instance, IDLE_MS);
+		const sampler = startSampler(n8n.pid, { group: true });
+		const started = Date.now();
+		const items = await execute(n8n, measured.id, n, timeoutMs);
+		const wallMs = Date.now() - started;
+		const peak = sampler.stop();
+		const after = await idleRss(instance, 1000);
+		const metrics = taskMetrics(await emu.stats(), n);
+		// Size of the images: the Content-Length the emulator serves (every 4k 16:9 noise PNG has the same size).
+		const sizes = [];
+		for (const item of items.slice(0, 3)) sizes.push(Number((await request('HEAD', item.json.urls[0])).headers['content-length']));
+		const largest = Math.max(...sizes);
+		return {
+			wallMs,
+			baseline,
+			peakMain: peak.main,
+			peakGroup: peak.group,
+			aboveBaseline: peak.main - baseline,
+			afterRss: after,
+			controlAbove,
+			largestImage: largest,
+			sumImages: largest * n,
+			processes: peak.pids.length,
+			...metrics,
+		};
+	} finally {
+		await instance.stop();
+	}
+}
+
+async function run(ctx) {
+	const emu = await startEmulatorProcess({ latencyMs: ctx.L, noiseImages: true });
+	const rows = [];
+	try {
+		for (const n of ctx.memorySizes) {
+			const runs = [];
+			for (let r = 0; r < ctx.repeats && ctx.timeLeft(); r++) {
+				const one = await runOnce(ctx, { emu, n });
+				ctx.log(
+					`memory N=${n} #${r + 1}: idle ${Math.round(one.baseline / 1048576)} MB, peak ${Math.round(one.peakMain / 1048576)} MB (+${Math.round(one.aboveBaseline / 1048576)} MB), ` +
+						`after + GC ${Math.round(one.afterRss / 1048576)} MB, without downloads +${Math.round(one.controlAbove / 1048576)} MB, group peak ${Math.round(one.peakGroup / 1048576)} MB over ${one.processes} processes, image ${(one.largestImage / 1048576).toFixed(1)} MB, wall ${(one.wallMs / 1000).toFixed(1)} s`,
+				);
+				runs.push(one);
+			}
+			rows.push({ key: 'memory', n, runs });
+		}
+	} finally {
+		await emu.stop();
+	}
+	return rows;
+}
+
+module.exports = { run };
