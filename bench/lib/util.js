@@ -45,4 +45,22 @@ async function settle(ms = 200) {
 	await sleep(ms);
 }
 
-module.exports = { sleep, median, mean, MB, taskMetrics, settle };
+/**
+ * The repeat loop of a section: `runOnce(n, r)` for every N of `sizes`, ctx.repeats times while the
+ * time budget lasts, each run logged with `describe(run)`; returns the section's table rows.
+ */
+async function repeatRuns(ctx, key, sizes, runOnce, describe) {
+	const rows = [];
+	for (const n of sizes) {
+		const runs = [];
+		for (let r = 0; r < ctx.repeats && ctx.timeLeft(); r++) {
+			const one = await runOnce(n, r);
+			ctx.log(`${key} N=${n} #${r + 1}: ${describe(one)}`);
+			runs.push(one);
+		}
+		rows.push({ key, n, runs });
+	}
+	return rows;
+}
+
+module.exports = { sleep, median, mean, MB, taskMetrics, settle, repeatRuns };

@@ -4,7 +4,7 @@
 // Each callback is verified by the trigger (one query) and starts one run that downloads the image.
 const { startEmulatorProcess } = require('../lib/emulator-process');
 const { startSampler } = require('../lib/memory');
-const { settle, taskMetrics } = require('../lib/util');
+const { repeatRuns, settle, taskMetrics } = require('../lib/util');
 const { loadHarness, maxApiWorkflow, TRIGGER_TYPE, CREDENTIAL_REF } = require('./harness');
 
 const SECRET = 'bench-secret-token';
@@ -53,22 +53,19 @@ async function runOnce(ctx, { harness, pkg, emu, n, label }) {
 async function run(ctx) {
 	const { harness, pkg } = await loadHarness(ctx);
 	const emu = await startEmulatorProcess({ latencyMs: ctx.L });
-	const rows = [];
 	try {
 		await runOnce({ ...ctx, L: 0 }, { harness, pkg, emu, n: 2, label: 'warm-up #latency:0' });
-		for (const n of ctx.sizes) {
-			const runs = [];
-			for (let r = 0; r < ctx.repeats && ctx.timeLeft(); r++) {
-				const one = await runOnce(ctx, { harness, pkg, emu, n, label: `callbacks r${r}` });
-				ctx.log(`callbacks N=${n} #${r + 1}: end-to-end ${(one.wallMs / 1000).toFixed(2)} s (submit run ${(one.submitMs / 1000).toFixed(2)} s), ${one.requestsPerTask.toFixed(2)} req/task`);
-				runs.push(one);
-			}
-			rows.push({ key: 'callbacks', n, runs });
-		}
+		return await repeatRuns(
+			ctx,
+			'callbacks',
+			ctx.sizes,
+			async (n, r) => await runOnce(ctx, { harness, pkg, emu, n, label: `callbacks r${r}` }),
+			(one) =>
+				`end-to-end ${(one.wallMs / 1000).toFixed(2)} s (submit run ${(one.submitMs / 1000).toFixed(2)} s), ${one.requestsPerTask.toFixed(2)} req/task`,
+		);
 	} finally {
 		await emu.stop();
 	}
-	return rows;
 }
 
 module.exports = { run };

@@ -14,7 +14,7 @@
 const { startEmulatorProcess, request } = require('../lib/emulator-process');
 const { collectGarbage } = require('../lib/inspector-gc');
 const { readStatus, startSampler } = require('../lib/memory');
-const { median, sleep, taskMetrics } = require('../lib/util');
+const { median, repeatRuns, sleep, taskMetrics } = require('../lib/util');
 const { startRealN8n, node, main, itemsCode } = require('./realn8n');
 
 const IDLE_MS = 3000;
@@ -116,24 +116,19 @@ async function runOnce(ctx, { emu, n }) {
 
 async function run(ctx) {
 	const emu = await startEmulatorProcess({ latencyMs: ctx.L, noiseImages: true });
-	const rows = [];
 	try {
-		for (const n of ctx.memorySizes) {
-			const runs = [];
-			for (let r = 0; r < ctx.repeats && ctx.timeLeft(); r++) {
-				const one = await runOnce(ctx, { emu, n });
-				ctx.log(
-					`memory N=${n} #${r + 1}: idle ${Math.round(one.baseline / 1048576)} MB, peak ${Math.round(one.peakMain / 1048576)} MB (+${Math.round(one.aboveBaseline / 1048576)} MB), ` +
-						`after + GC ${Math.round(one.afterRss / 1048576)} MB, without downloads +${Math.round(one.controlAbove / 1048576)} MB, group peak ${Math.round(one.peakGroup / 1048576)} MB over ${one.processes} processes, image ${(one.largestImage / 1048576).toFixed(1)} MB, wall ${(one.wallMs / 1000).toFixed(1)} s`,
-				);
-				runs.push(one);
-			}
-			rows.push({ key: 'memory', n, runs });
-		}
+		return await repeatRuns(
+			ctx,
+			'memory',
+			ctx.memorySizes,
+			async (n) => await runOnce(ctx, { emu, n }),
+			(one) =>
+				`idle ${Math.round(one.baseline / 1048576)} MB, peak ${Math.round(one.peakMain / 1048576)} MB (+${Math.round(one.aboveBaseline / 1048576)} MB), ` +
+				`after + GC ${Math.round(one.afterRss / 1048576)} MB, without downloads +${Math.round(one.controlAbove / 1048576)} MB, group peak ${Math.round(one.peakGroup / 1048576)} MB over ${one.processes} processes, image ${(one.largestImage / 1048576).toFixed(1)} MB, wall ${(one.wallMs / 1000).toFixed(1)} s`,
+		);
 	} finally {
 		await emu.stop();
 	}
-	return rows;
 }
 
 module.exports = { run };

@@ -3,7 +3,7 @@
 // in this process), against the emulator in another process.
 const { startEmulatorProcess } = require('../lib/emulator-process');
 const { startSampler } = require('../lib/memory');
-const { settle, taskMetrics } = require('../lib/util');
+const { repeatRuns, settle, taskMetrics } = require('../lib/util');
 const { loadHarness, maxApiWorkflow } = require('./harness');
 
 async function runOnce(ctx, { harness, pkg, emu, n, label }) {
@@ -29,23 +29,20 @@ async function runOnce(ctx, { harness, pkg, emu, n, label }) {
 async function run(ctx) {
 	const { harness, pkg } = await loadHarness(ctx);
 	const emu = await startEmulatorProcess({ latencyMs: ctx.L });
-	const rows = [];
 	try {
 		// Warm-up (not measured): loads the node, JIT, connection pools.
 		await runOnce({ ...ctx, L: 0 }, { harness, pkg, emu, n: 2, label: 'warm-up #latency:0' });
-		for (const n of ctx.sizes) {
-			const runs = [];
-			for (let r = 0; r < ctx.repeats && ctx.timeLeft(); r++) {
-				const one = await runOnce(ctx, { harness, pkg, emu, n, label: `node r${r}` });
-				ctx.log(`node N=${n} #${r + 1}: wall ${(one.wallMs / 1000).toFixed(2)} s, ${one.requestsPerTask.toFixed(2)} req/task, delay ${Math.round(one.delayMeanMs)} ms (submits spread over ${one.submitSpreadMs} ms), peak RSS ${Math.round(one.peakRss / 1048576)} MB`);
-				runs.push(one);
-			}
-			rows.push({ key: 'node', n, runs });
-		}
+		return await repeatRuns(
+			ctx,
+			'node',
+			ctx.sizes,
+			async (n, r) => await runOnce(ctx, { harness, pkg, emu, n, label: `node r${r}` }),
+			(one) =>
+				`wall ${(one.wallMs / 1000).toFixed(2)} s, ${one.requestsPerTask.toFixed(2)} req/task, delay ${Math.round(one.delayMeanMs)} ms (submits spread over ${one.submitSpreadMs} ms), peak RSS ${Math.round(one.peakRss / 1048576)} MB`,
+		);
 	} finally {
 		await emu.stop();
 	}
-	return rows;
 }
 
 module.exports = { run };
