@@ -235,18 +235,23 @@ if (CHROMIUM_MISSING && !IN_CI) {
     });
   });
 
+  /** Opens a new workflow and searches "Max API" from the canvas's add button ("Add first step"). */
+  async function searchMaxApiInNewWorkflow(page: Page) {
+    await openNewWorkflow(page);
+    await page.locator($('canvas-add-button')).click(); // on an empty canvas this opens the trigger picker
+    const creator = page.locator($('node-creator'));
+    await creator.locator($('node-creator-search-bar')).fill('Max API');
+    const entry = creator
+      .locator($('item-iterator-item'))
+      .filter({ has: page.locator($('node-creator-item-name'), { hasText: exactly('Max API') }) });
+    await entry.waitFor();
+    return { creator, entry };
+  }
+
   test('Max API Trigger: found by "Max API", package icon, callback URL guidance in its panel', async () => {
     const page = await newPage();
     await withFailureShot(page, 'trigger', async () => {
-      await openNewWorkflow(page);
-      // an empty canvas: "Add first step" opens the trigger picker
-      await page.locator($('canvas-add-button')).click();
-      const creator = page.locator($('node-creator'));
-      await creator.locator($('node-creator-search-bar')).fill('Max API');
-      const entry = creator
-        .locator($('item-iterator-item'))
-        .filter({ has: page.locator($('node-creator-item-name'), { hasText: exactly('Max API') }) });
-      await entry.waitFor();
+      const { creator, entry } = await searchMaxApiInNewWorkflow(page);
       await expectPackageIcon(entry, 'search result');
       await shot(page, '02-trigger-search');
 
@@ -288,13 +293,7 @@ if (CHROMIUM_MISSING && !IN_CI) {
   test('Max API node: found by "Max API", package icon, operations listed, fields follow the operation', async () => {
     const page = await newPage();
     await withFailureShot(page, 'node', async () => {
-      await openNewWorkflow(page);
-      await page.locator($('canvas-add-button')).click();
-      const creator = page.locator($('node-creator'));
-      await creator.locator($('node-creator-search-bar')).fill('Max API');
-      const entry = creator
-        .locator($('item-iterator-item'))
-        .filter({ has: page.locator($('node-creator-item-name'), { hasText: exactly('Max API') }) });
+      const { creator, entry } = await searchMaxApiInNewWorkflow(page);
       await entry.click();
 
       // the node's actions (the trigger picker shows them collapsed under "Actions")
