@@ -344,6 +344,14 @@ if (CHROMIUM_MISSING && !IN_CI) {
       expect(await param('imageUrls').count()).toBe(0);
       expect(await param('prompt').count()).toBe(0);
       await shot(page, '10-node-panel-task-get');
+
+      // on the canvas, the node's subtitle names the operation in words
+      await ndv.locator($('ndv-close-button')).click();
+      await ndv.waitFor({ state: 'hidden' });
+      const node = page.locator($('canvas-node')).filter({ hasText: 'Get Task' });
+      await node.waitFor();
+      await expectPackageIcon(node, 'node on the canvas');
+      await shot(page, '11-node-on-canvas');
     });
   });
 
