@@ -32,6 +32,12 @@ export type Resolution = (typeof RESOLUTIONS)[number];
 /** 4k exceeds the pixel budget with any other ratio, and the API rejects it. */
 export const FOUR_K_RATIOS: readonly Ratio[] = ['16:9', '9:16', '2:1', '1:2', '21:9', '9:21'];
 
+/**
+ * What a task id can look like (they are UUIDs). Ids go into a request path, so anything else, e.g.
+ * `../` or `?`, is refused before it is sent.
+ */
+export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
 export const MIN_IMAGES = 1;
 export const MAX_IMAGES = 10;
 

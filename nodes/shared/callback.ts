@@ -3,7 +3,7 @@
 // Pure functions; the trigger node turns their verdicts into HTTP answers.
 import { createHash, timingSafeEqual } from 'crypto';
 
-import { isTerminalStatus, type TaskData } from './api';
+import { isTerminalStatus, TASK_ID_PATTERN, type TaskData } from './api';
 
 /** Max API's callback bodies are a few kilobytes; anything far larger is not one. */
 export const MAX_CALLBACK_BYTES = 256 * 1024;
@@ -58,7 +58,7 @@ export function parseCallbackBody(
 	if (!data || typeof data !== 'object' || Array.isArray(data)) {
 		return { rejection: { status: 400, reason: 'body is not a Max API task envelope ({code, msg, data})' } };
 	}
-	if (typeof data.taskId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(data.taskId)) {
+	if (typeof data.taskId !== 'string' || !TASK_ID_PATTERN.test(data.taskId)) {
 		return { rejection: { status: 400, reason: 'body has no valid data.taskId' } };
 	}
 	if (typeof data.status !== 'string') {

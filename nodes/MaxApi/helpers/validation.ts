@@ -6,6 +6,7 @@ import {
 	MIN_IMAGES,
 	RATIOS,
 	RESOLUTIONS,
+	TASK_ID_PATTERN,
 	type Ratio,
 	type Resolution,
 } from '../../shared/api';
@@ -161,7 +162,7 @@ export function validateTaskId(value: unknown): string {
 	if (typeof id !== 'string' || id === '') {
 		throw new InvalidParameter('Task ID', 'Task ID is empty', 'Use the taskId output by a Max API node.');
 	}
-	if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) {
+	if (!TASK_ID_PATTERN.test(id)) {
 		throw new InvalidParameter(
 			'Task ID',
 			`Task ID "${id.slice(0, 100)}" has characters a Max API task id never has`,
