@@ -66,6 +66,16 @@ export function maxApiError(
 	return error;
 }
 
+/** The URL if `candidate` is an absolute http(s) URL, else undefined. */
+export function parseHttpUrl(candidate: string): URL | undefined {
+	try {
+		const url = new URL(candidate);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** True for an error that a later identical query may not get (429, 5xx, a dropped connection). */
 export function isTransientError(error: unknown): boolean {
 	return error instanceof Error && transientErrors.has(error);
@@ -138,13 +148,8 @@ export class MaxApiClient {
 			});
 		}
 		const raw = typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() !== '' ? credentials.baseUrl : 'https://api.maxapi.io';
-		let base: URL | undefined;
-		try {
-			base = new URL(raw.trim());
-		} catch {
-			base = undefined;
-		}
-		if (!base || (base.protocol !== 'http:' && base.protocol !== 'https:')) {
+		const base = parseHttpUrl(raw.trim());
+		if (!base) {
 			throw new NodeOperationError(ctx.getNode(), `The Max API credential's Base URL is not an http(s) URL: "${raw.slice(0, 100)}"`, {
 				description: 'Open the credential and set Base URL to https://api.maxapi.io.',
 			});

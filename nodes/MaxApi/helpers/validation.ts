@@ -10,6 +10,7 @@ import {
 	type Ratio,
 	type Resolution,
 } from '../../shared/api';
+import { parseHttpUrl } from '../../shared/transport';
 
 /** GPT Image 2 accepts prompts up to 32,000 characters; longer ones are certainly a mistake. */
 export const MAX_PROMPT_LENGTH = 32000;
@@ -39,15 +40,6 @@ export function validatePrompt(value: unknown): string {
 		);
 	}
 	return value;
-}
-
-function parseHttpUrl(candidate: string): URL | undefined {
-	try {
-		const url = new URL(candidate);
-		return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-	} catch {
-		return undefined;
-	}
 }
 
 // New lines always separate URLs; a comma only does when another URL follows it, because commas are
