@@ -1,0 +1,162 @@
+// An item's parameters → the `input` of a submit, checked against the model's documented fields and
+// rules before anything is sent. Pure: the values are passed in, errors are InvalidParameter.
+import { InvalidParameter } from '../invalidParameter';
+import { parseHttpUrl } from '../url';
+import {
+	NOT_SENT,
+	type ChoiceField,
+	type CountField,
+	type InputKey,
+	type ModelField,
+	type ModelSpec,
+	type UrlListField,
+} from './types';
+
+export function validatePrompt(value: unknown, model: Pick<ModelSpec, 'name' | 'maxPromptLength'>): string {
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new InvalidParameter('Prompt', 'Prompt is empty', `Describe what ${model.name} should make.`);
+	}
+	if (model.maxPromptLength !== undefined && value.length > model.maxPromptLength) {
+		throw new InvalidParameter(
+			'Prompt',
+			`Prompt has ${value.length} characters; the most ${model.name} accepts is ${model.maxPromptLength}`,
+			'Shorten the prompt.',
+		);
+	}
+	return value;
+}
+
+// New lines always separate URLs; a comma only does when another URL follows it, because commas are
+// legal inside URLs (image CDNs use them for transformations, e.g. `w_400,h_300`).
+const URL_SEPARATOR = /\s*[\r\n]+\s*|\s*,\s*(?=https?:\/\/)/i;
+
+/** One URL, several separated by new lines or commas, or an array of URLs (from an expression). */
+export function parseUrlList(value: unknown, field = 'Image URLs'): string[] {
+	let entries: unknown[];
+	if (Array.isArray(value)) {
+		entries = value;
+	} else if (typeof value === 'string') {
+		entries = value.split(URL_SEPARATOR);
+	} else {
+		throw new InvalidParameter(
+			field,
+			`${field} must be text or a list of URLs, not ${value === null ? 'null' : typeof value}`,
+			'Enter one URL per line, or use an expression that returns an array of URLs.',
+		);
+	}
+	const urls: string[] = [];
+	entries.forEach((entry, index) => {
+		if (typeof entry !== 'string') {
+			throw new InvalidParameter(
+				field,
+				`${field.replace(/s$/, '')} ${index + 1} is ${entry === null ? 'null' : typeof entry}, not text`,
+				'Give each entry as text: a public http(s) URL (an expression must return an array of URL strings).',
+			);
+		}
+		const trimmed = entry.trim();
+		if (trimmed === '') return; // blank lines and trailing separators are not URLs the user meant
+		if (!parseHttpUrl(trimmed)) {
+			throw new InvalidParameter(
+				field,
+				`${field.replace(/s$/, '')} ${index + 1} is not an http(s) URL: "${trimmed.slice(0, 100)}"`,
+				'Use a public http:// or https:// URL: Max API downloads the file itself, so a file path, data: or ftp: URL cannot work.',
+			);
+		}
+		urls.push(trimmed);
+	});
+	if (urls.length === 0) {
+		throw new InvalidParameter(field, `${field} is empty`, 'Give at least one public URL of a source file.');
+	}
+	return urls;
+}
+
+function readUrls(field: UrlListField, value: unknown, model: ModelSpec): string[] {
+	const urls = parseUrlList(value, field.displayName);
+	if (field.max !== undefined && urls.length > field.max) {
+		throw new InvalidParameter(
+			field.displayName,
+			`${model.name} takes at most ${field.max} URLs in ${field.displayName}, not ${urls.length}`,
+			`Give ${field.min === field.max ? field.max : `${field.min} to ${field.max}`} URLs.`,
+		);
+	}
+	return urls;
+}
+
+/** A choice's value as the options have it (a duration may arrive as the text "8" from an expression). */
+function readChoice(field: ChoiceField, value: unknown, model: ModelSpec): string | number | undefined {
+	const notSentAllowed = field.default === undefined;
+	if (notSentAllowed && (value === NOT_SENT || value === '' || value === undefined || value === null)) return undefined;
+	const values = field.options.map((option) => option.value);
+	const match = values.find((candidate) => candidate === value || (typeof candidate === 'number' && String(candidate) === String(value).trim()));
+	if (match !== undefined) return match;
+	const allowed = `${notSentAllowed ? `${NOT_SENT}, ` : ''}${values.join(', ')}`;
+	throw new InvalidParameter(
+		field.displayName,
+		`${model.name} has no ${field.displayName} "${String(value)}"`,
+		`Use one of ${allowed}.`,
+	);
+}
+
+/** Whole numbers in the model's range; an integer given as text (from an expression) is accepted. */
+function readCount(field: CountField, value: unknown, model: ModelSpec): number {
+	const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof n !== 'number' || !Number.isInteger(n) || n < field.min || n > field.max) {
+		throw new InvalidParameter(
+			field.displayName,
+			`${field.displayName} must be a whole number from ${field.min} to ${field.max} for ${model.name}, not ${JSON.stringify(value)}`,
+			`Set a whole number from ${field.min} to ${field.max}; billing scales with it.`,
+		);
+	}
+	return n;
+}
+
+function readFlag(field: ModelField, value: unknown): true | undefined {
+	if (value === true || value === 'true') return true;
+	if (value === false || value === 'false' || value === undefined || value === '') return undefined;
+	throw new InvalidParameter(field.displayName, `${field.displayName} must be true or false, not ${JSON.stringify(value)}`, 'Turn it on or off.');
+}
+
+function readField(field: ModelField, value: unknown, model: ModelSpec): string | number | boolean | string[] | undefined {
+	switch (field.kind) {
+		case 'choice':
+			return readChoice(field, value, model);
+		case 'count':
+			return readCount(field, value, model);
+		case 'urls':
+			return readUrls(field, value, model);
+		case 'flag':
+			return readFlag(field, value);
+	}
+}
+
+/**
+ * The `input` of a submit for `model`: the prompt, then every field of the model that has a value to
+ * send, in the model's order. `read(key)` gives the user's value of a field.
+ */
+export function buildModelInput(model: ModelSpec, prompt: unknown, read: (key: InputKey) => unknown): Record<string, unknown> {
+	const input: Record<string, unknown> = { prompt: validatePrompt(prompt, model) };
+	for (const field of model.fields) {
+		const value = readField(field, read(field.key), model);
+		if (value !== undefined) input[field.key] = value;
+	}
+	for (const rule of model.rules ?? []) {
+		const broken = rule.check(input);
+		const field = model.fields.find((candidate) => candidate.key === rule.field);
+		if (broken) throw new InvalidParameter(field?.displayName ?? rule.field, broken, rule.hint);
+	}
+	return input;
+}
+
+/** The value a field starts at in the panel (the not-sent choice where the docs give no default). */
+export function fieldDefault(field: ModelField): string | number | boolean {
+	switch (field.kind) {
+		case 'choice':
+			return field.default ?? NOT_SENT;
+		case 'count':
+			return field.default;
+		case 'urls':
+			return '';
+		case 'flag':
+			return false;
+	}
+}
