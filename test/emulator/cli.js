@@ -13,6 +13,9 @@ const USAGE = `Usage: node test/emulator/cli.js [options]
   --port <n>                     port on 127.0.0.1 (default: env MAXAPI_EMULATOR_PORT or 5680; 0 = any free port)
   --api-key <key>                accepted Bearer key (default: env MAXAPI_EMULATOR_API_KEY or emulator-key)
   --latency-ms <n>               submit-to-terminal time per task (default 3000)
+  --latency-scale <x>            instead: each model's typical latency times x (e.g. 0.01)
+  --video-bytes <n>              size of every video result (default: the ~6 KB MP4 itself)
+  --cancellable-statuses <list>  statuses a cancel accepts, comma-separated (default PENDING,PROCESSING,SUBMITTED)
   --reject-localhost-callbacks   reject callBackUrl on localhost like the real service
   --public-base-url <url>        base of result URLs (default: the emulator's own URL)
   --noise-images                 serve incompressible random-pixel PNGs
@@ -53,7 +56,10 @@ function toNumber(value, name) {
 }
 
 async function main() {
-  const known = ['port', 'api-key', 'latency-ms', 'reject-localhost-callbacks', 'public-base-url', 'noise-images', 'help'];
+  const known = [
+    'port', 'api-key', 'latency-ms', 'latency-scale', 'video-bytes', 'cancellable-statuses', 'reject-localhost-callbacks',
+    'public-base-url', 'noise-images', 'help',
+  ];
   const args = parseArgs(process.argv.slice(2));
   const unknown = Object.keys(args).filter((k) => !known.includes(k));
   if (unknown.length) throw new Error(`unknown option --${unknown[0]}`);
@@ -65,11 +71,17 @@ async function main() {
   if (apiKey === true) throw new Error('--api-key needs a value');
   const publicBaseUrl = args['public-base-url'];
   if (publicBaseUrl === true) throw new Error('--public-base-url needs a value');
+  const cancellable = args['cancellable-statuses'];
+  if (cancellable === true) throw new Error('--cancellable-statuses needs a value');
 
   const emulator = await startEmulator({
     port: toNumber(args.port ?? process.env.MAXAPI_EMULATOR_PORT, '--port') ?? 5680,
     apiKey,
     latencyMs: toNumber(args['latency-ms'], '--latency-ms') ?? 3000,
+    latencyScale: toNumber(args['latency-scale'], '--latency-scale'),
+    videoBytes: toNumber(args['video-bytes'], '--video-bytes'),
+    cancellableStatuses:
+      cancellable === undefined ? undefined : /** @type {any} */ (cancellable.split(',').map((status) => status.trim())),
     rejectLocalhostCallbacks: args['reject-localhost-callbacks'] === true,
     publicBaseUrl,
     noiseImages: args['noise-images'] === true,

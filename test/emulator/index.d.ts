@@ -1,11 +1,14 @@
 // Type declarations for index.js (plain CommonJS, checked with // @ts-check). See README.md.
 
-export type Model = 'gpt-image-2/text-to-image' | 'gpt-image-2/image-to-image';
+/** A model id of the node's catalog (nodes/shared/models): one of MODELS. */
+export type Model = string;
+export type GptModel = 'gpt-image-2/text-to-image' | 'gpt-image-2/image-to-image';
 export type Ratio =
   | '1:1' | '3:2' | '2:3' | '4:3' | '3:4' | '5:4' | '4:5' | '16:9' | '9:16' | '2:1' | '1:2' | '21:9' | '9:21';
 export type Resolution = '1k' | '2k' | '4k';
 export type TerminalStatus = 'SUCCESS' | 'FAILURE' | 'TIMEOUT' | 'CANCELLED';
-export type TaskStatus = 'PENDING' | 'PROCESSING' | 'SUBMITTED' | TerminalStatus;
+export type NonTerminalStatus = 'PENDING' | 'PROCESSING' | 'SUBMITTED';
+export type TaskStatus = NonTerminalStatus | TerminalStatus;
 
 /** Every JSON answer: `code` 0 on success, otherwise the error code (equal to the HTTP status). */
 export interface Envelope<T = unknown> {
@@ -20,7 +23,8 @@ export interface TaskData {
   status: TaskStatus;
   /** What was submitted, plus `model`. */
   input: { model: string; prompt: string; [field: string]: unknown };
-  result: { type: 'image'; urls: string[] } | null;
+  /** Images: `/files/{taskId}/image-{k}.png`; videos: `/files/{taskId}/video-0.mp4`. */
+  result: { type: 'image' | 'video'; urls: string[] } | null;
   failure_reason: string | null;
   created_at: string;
   updated_at: string;
@@ -33,8 +37,29 @@ export interface EmulatorOptions {
   host?: string;
   /** Default 'emulator-key'. */
   apiKey?: string;
-  /** Time from submit to the terminal status, default 3000. A prompt's `#latency:N` overrides it per task. */
+  /**
+   * Time from submit to the terminal status, default 3000, for every model. Overridden per task by a
+   * prompt's `#latency:N` (or createTask's latencyMs), per model by `modelLatencyMs`, and by `latencyScale`.
+   */
   latencyMs?: number;
+  /**
+   * When given, each task takes its model's typical latency (the low end of the catalog's
+   * timing.typicalSeconds) times this scale instead of `latencyMs`: e.g. 0.001 makes Seedance (120 s) 120 ms.
+   */
+  latencyScale?: number;
+  /** Latency in ms per model id (catalog ids only); wins over latencyScale and latencyMs, not over `#latency:N`. */
+  modelLatencyMs?: Record<string, number>;
+  /**
+   * Size in bytes of every video result (default VIDEO_FIXTURE_BYTES, about 6 KB): the MP4 padded with a
+   * trailing `free` box, streamed (never held in memory) with its Content-Length. Must be
+   * VIDEO_FIXTURE_BYTES or at least VIDEO_FIXTURE_BYTES + 8.
+   */
+  videoBytes?: number;
+  /**
+   * Statuses POST /api/v1/task/{taskId}/cancel accepts. Default ['PENDING', 'PROCESSING', 'SUBMITTED']
+   * (cancel page v-B); ['PENDING'] follows v-A.
+   */
+  cancellableStatuses?: NonTerminalStatus[];
   /** Fractions of the latency where PENDING and PROCESSING end. Default { pending: 0.15, processing: 0.4 }. */
   phases?: { pending?: number; processing?: number };
   /** Reject callBackUrl on localhost / 127.x / ::1 like the real service. Default false (test sinks are local). */
@@ -49,7 +74,7 @@ export interface EmulatorOptions {
   seed?: number;
 }
 
-export type FaultTarget = 'submit' | 'query' | 'download' | 'any';
+export type FaultTarget = 'submit' | 'query' | 'cancel' | 'download' | 'any';
 export type FaultKind =
   | 'http'
   | 'code'
@@ -72,7 +97,7 @@ export interface Fault {
   status?: number;
   /** `http`: value of the Retry-After header. */
   retryAfter?: number | string;
-  /** Only requests about this task (query, download). */
+  /** Only requests about this task (query, cancel, download). */
   taskId?: string;
   /** Wait this long before the fault acts (for `delay`: before the normal answer). */
   delayMs?: number;
@@ -88,7 +113,10 @@ export interface Fault {
 }
 
 export interface TaskStats {
+  model: string;
   queries: number;
+  /** Cancel requests about this task (refused ones included). */
+  cancels: number;
   downloads: number;
   prompt: string;
   status: TaskStatus;
@@ -96,6 +124,8 @@ export interface TaskStats {
   createdAt: number;
   /** Epoch ms when the task became terminal (computed from its latency), null while not terminal. */
   completedAt: number | null;
+  /** Epoch ms of the cancel that ended it, null when not cancelled through the API. */
+  cancelledAt: number | null;
   /** Epoch ms when the first query that returned a terminal status was answered. */
   firstTerminalQueryAt: number | null;
 }
@@ -107,6 +137,8 @@ export interface EmulatorStats {
   tasksCreated: number;
   /** Every GET /api/v1/task/{id} received. */
   queries: number;
+  /** Every POST /api/v1/task/{id}/cancel received (refused and faulted ones included). */
+  cancels: number;
   /** Every GET/HEAD /files/... received. */
   downloads: number;
   byTask: Record<string, TaskStats>;
@@ -151,12 +183,12 @@ export interface CallbackMode {
 
 export interface CreateTaskOptions {
   prompt: string;
-  /** Default 'gpt-image-2/text-to-image'. */
+  /** Any catalog id; default 'gpt-image-2/text-to-image'. */
   model?: Model;
-  /** Other input fields (ratio, resolution, n, imageUrls); validated like a submit. */
+  /** Other input fields (ratio, resolution, n, imageUrls, mediaUrls, duration, ...); validated like a submit. */
   input?: Record<string, unknown>;
   callBackUrl?: string;
-  /** Pin the task at this status from now on (no lifecycle, no automatic callback). */
+  /** Pin the task at this status from now on (no lifecycle, no automatic callback; a cancel still ends it). */
   status?: TaskStatus;
   /** Makes the outcome FAILURE with this reason (null allowed). */
   failureReason?: string | null;
@@ -177,6 +209,9 @@ export interface SendCallbackOptions {
 export interface EmulatorTask {
   taskId: string;
   model: string;
+  /** The catalog entry the task runs as (an id may serve two operations; URL lists select). */
+  operation: 'textToImage' | 'imageToImage' | 'textToVideo' | 'imageToVideo';
+  media: 'image' | 'video';
   /** The submitted input (prompt included, model not). */
   input: Record<string, unknown>;
   prompt: string;
@@ -191,8 +226,13 @@ export interface EmulatorTask {
     noUrls: boolean;
     latencyMs: number | null;
   };
+  /** What SUCCESS yields: `count` PNGs of width x height, or one MP4. */
+  output: { type: 'image'; count: number; width: number; height: number } | { type: 'video'; count: 1 };
   pinnedStatus: TaskStatus | null;
+  /** Epoch ms of a successful cancel. */
+  cancelledAt: number | null;
   queries: number;
+  cancels: number;
   downloads: number;
   firstTerminalQueryAt: number | null;
 }
@@ -224,15 +264,35 @@ export interface Emulator {
 
 export function startEmulator(options?: EmulatorOptions): Promise<Emulator>;
 
+/** Every model id of the catalog, once each (GPT Image 2's two first). */
 export const MODELS: readonly Model[];
+/** GPT Image 2's ratios (from the catalog). */
 export const RATIOS: readonly Ratio[];
+/** GPT Image 2's resolutions (from the catalog). */
 export const RESOLUTIONS: readonly Resolution[];
-/** Ratios accepted with resolution 4k. */
+/** Ratios GPT Image 2 accepts with resolution 4k (from the catalog). */
 export const FOURK_RATIOS: readonly Ratio[];
-/** PIXEL_SIZES[resolution][ratio]; absent for 4k with the other ratios (rejected). */
+/** PIXEL_SIZES[resolution][ratio]: GPT Image 2's PNG sizes; absent for 4k with the other ratios (rejected). */
 export const PIXEL_SIZES: Readonly<Record<Resolution, Readonly<Partial<Record<Ratio, Readonly<{ width: number; height: number }>>>>>>;
+/** GPT Image 2's price per image (from the catalog). */
 export const UNIT_PRICE_USD: Readonly<Record<Resolution, number>>;
 export const STATUSES: readonly TaskStatus[];
 export const TERMINAL_STATUSES: readonly TerminalStatus[];
-/** Most imageUrls the emulator accepts (undocumented by Max API). */
+/** The default of the cancellableStatuses option: PENDING, PROCESSING, SUBMITTED. */
+export const DEFAULT_CANCELLABLE_STATUSES: readonly NonTerminalStatus[];
+/** Most URLs the emulator accepts in a URL list whose maximum the docs do not give (GPT Image 2, Seedream, Nano Banana). */
 export const MAX_IMAGE_URLS: number;
+/** Size in bytes of the video result when the videoBytes option is not given. */
+export const VIDEO_FIXTURE_BYTES: number;
+
+export interface Mp4Box {
+  /** Four letters, e.g. 'ftyp', 'moov', 'mdat', 'free'. */
+  type: string;
+  offset: number;
+  /** Bytes, header included. */
+  size: number;
+  /** 8, or 16 for a 64-bit size. */
+  headerSize: number;
+}
+/** The top-level boxes of an MP4 (ISO BMFF) held in `buf`; throws on an impossible box size. */
+export function readMp4Boxes(buf: Buffer): Mp4Box[];

@@ -1,0 +1,542 @@
+// @ts-check
+'use strict';
+
+/**
+ * The emulator: its options, tasks, counters and public API (the Emulator interface of index.d.ts),
+ * and the core the HTTP front (http.js) calls for submit, query, cancel and result files.
+ */
+
+const crypto = require('crypto');
+const { MODELS, selectSpec, typicalLatencyMs } = require('./catalog');
+const { CallbackSender, normalizeCallbackMode } = require('./callbacks');
+const {
+  DEFAULT_CANCELLABLE_STATUSES, STATUSES, TERMINAL_STATUSES, fail, isHttpUrl, isPlainObject, moderate, ok, okNoData, oneOf,
+  validateSubmit,
+} = require('./contract');
+const { FaultQueue } = require('./faults');
+const { fileReply, plannedOutput } = require('./files');
+const { HttpFront, safeDecode } = require('./http');
+const { VIDEO_FIXTURE, videoBytesProblem } = require('./mp4');
+const { envelopeAt, naturalEndAt, parseDirectives, stateAt } = require('./tasks');
+const { MAX_TIMER_MS, Timers } = require('./timers');
+
+/** @typedef {import('./tasks').Task} Task */
+/** @typedef {import('./tasks').Outcome} Outcome */
+/** @typedef {import('./contract').Reply} Reply */
+/** @typedef {import('./catalog').ModelSpec} ModelSpec */
+/** @typedef {import('./faults').Route} Route */
+
+const NON_TERMINAL_STATUSES = STATUSES.filter((status) => !TERMINAL_STATUSES.includes(status));
+
+/** @param {unknown} value @param {string} name */
+function checkMs(value, name) {
+  if (typeof value !== 'number' || !(value >= 0)) throw new TypeError(`${name} must be a number >= 0`);
+  return value;
+}
+
+/**
+ * @param {unknown} raw
+ * @returns {Record<string, number>}
+ */
+function normalizeModelLatencies(raw) {
+  if (!isPlainObject(raw)) throw new TypeError('modelLatencyMs must be an object { [model id]: ms }');
+  for (const [model, ms] of Object.entries(raw)) {
+    if (!MODELS.includes(model)) throw new TypeError(`modelLatencyMs: unknown model ${JSON.stringify(model)}`);
+    checkMs(ms, `modelLatencyMs[${JSON.stringify(model)}]`);
+  }
+  return { ...raw };
+}
+
+/** @param {unknown} raw @returns {readonly string[]} */
+function normalizeCancellable(raw) {
+  if (!Array.isArray(raw) || raw.some((status) => !oneOf(NON_TERMINAL_STATUSES, status))) {
+    throw new TypeError(`cancellableStatuses must be an array of ${NON_TERMINAL_STATUSES.join(', ')}`);
+  }
+  return Object.freeze([...raw]);
+}
+
+class Emulator {
+  #front;
+  #port = 0;
+  #url = '';
+  #apiKey;
+  #latencyMs;
+  /** @type {number|undefined} */
+  #latencyScale;
+  /** @type {Record<string, number>} */
+  #modelLatencyMs;
+  #phases;
+  #rejectLocalhostCallbacks;
+  #publicBaseUrl;
+  #noiseImages;
+  #videoBytes;
+  #cancellableStatuses;
+  #callbackMode;
+  #faults;
+  #callbacks = new CallbackSender();
+  #counters = { submits: 0, tasksCreated: 0, queries: 0, cancels: 0, downloads: 0 };
+  /** @type {Map<string, number>} */
+  #submitsByPrompt = new Map();
+  /** timers of tasks (terminal callbacks); cleared by reset() and close() */
+  #taskTimers = new Timers();
+  /** @type {Map<string, NodeJS.Timeout>} the timer that ends each running task with a callBackUrl */
+  #endTimers = new Map();
+  /** @type {Promise<void> | null} */
+  #closing = null;
+
+  /** @type {Map<string, Task>} */
+  tasks = new Map();
+
+  /**
+   * @param {Record<string, any>} options see EmulatorOptions in index.d.ts
+   */
+  constructor(options) {
+    const {
+      apiKey = 'emulator-key',
+      latencyMs = 3000,
+      latencyScale,
+      modelLatencyMs = {},
+      phases = {},
+      rejectLocalhostCallbacks = false,
+      publicBaseUrl,
+      noiseImages = false,
+      videoBytes = VIDEO_FIXTURE.length,
+      cancellableStatuses = DEFAULT_CANCELLABLE_STATUSES,
+      callbackMode = {},
+      seed = 1,
+    } = options;
+    if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('apiKey must be a non-empty string');
+    checkMs(latencyMs, 'latencyMs');
+    if (latencyScale !== undefined) checkMs(latencyScale, 'latencyScale');
+    const { pending = 0.15, processing = 0.4 } = phases;
+    if (!(pending >= 0 && pending <= processing && processing <= 1)) {
+      throw new TypeError('phases must satisfy 0 <= pending <= processing <= 1');
+    }
+    if (publicBaseUrl !== undefined && !isHttpUrl(publicBaseUrl)) throw new TypeError('publicBaseUrl must be an http(s) URL');
+    const videoProblem = videoBytesProblem(videoBytes);
+    if (videoProblem) throw new TypeError(videoProblem);
+    if (!Number.isInteger(seed)) throw new TypeError('seed must be an integer');
+    this.#apiKey = apiKey;
+    this.#latencyMs = latencyMs;
+    this.#latencyScale = latencyScale;
+    this.#modelLatencyMs = normalizeModelLatencies(modelLatencyMs);
+    this.#phases = { pending, processing };
+    this.#rejectLocalhostCallbacks = Boolean(rejectLocalhostCallbacks);
+    this.#publicBaseUrl = publicBaseUrl === undefined ? undefined : String(publicBaseUrl).replace(/\/+$/, '');
+    this.#noiseImages = Boolean(noiseImages);
+    this.#videoBytes = videoBytes;
+    this.#cancellableStatuses = normalizeCancellable(cancellableStatuses);
+    this.#callbackMode = normalizeCallbackMode(callbackMode);
+    this.#faults = new FaultQueue(seed);
+    this.#front = new HttpFront({
+      authorized: (authorization) => authorization === `Bearer ${this.#apiKey}`,
+      count: (route, taskId) => this.#count(route, taskId),
+      takeFault: (route, taskId) => this.#faults.take(route, taskId),
+      submit: (body) => this.#submit(body),
+      query: (taskId) => this.#query(taskId),
+      cancel: (taskId) => this.#cancel(taskId),
+      download: (taskId, name) => this.#download(taskId, name),
+      control: (route, readBodyJson) => this.#control(route, readBodyJson),
+    });
+  }
+
+  /**
+   * Create an emulator and wait until it listens.
+   * @param {Record<string, any>} options see EmulatorOptions in index.d.ts
+   * @returns {Promise<Emulator>}
+   */
+  static async start(options) {
+    const { port = 0, host = '127.0.0.1' } = options;
+    const emulator = new Emulator(options);
+    const address = await emulator.#front.listen(port, host);
+    emulator.#port = address.port;
+    emulator.#url = address.url;
+    return emulator;
+  }
+
+  /** Port listened on. */
+  get port() {
+    return this.#port;
+  }
+
+  /** http://HOST:PORT, no trailing slash. */
+  get url() {
+    return this.#url;
+  }
+
+  get apiKey() {
+    return this.#apiKey;
+  }
+
+  /** Every callback attempt. */
+  get callbacks() {
+    return this.#callbacks.records;
+  }
+
+  /** The last 10,000 requests. */
+  get requests() {
+    return this.#front.requests;
+  }
+
+  get callbackMode() {
+    return { ...this.#callbackMode };
+  }
+
+  set callbackMode(mode) {
+    this.#callbackMode = normalizeCallbackMode(mode);
+  }
+
+  // ------------------------------------------------------------------ controls
+
+  /** @param {unknown} fault one fault or an array of them, queued in order */
+  inject(fault) {
+    this.#faults.inject(fault);
+  }
+
+  clearFaults() {
+    this.#faults.clear();
+  }
+
+  stats() {
+    const now = Date.now();
+    /** @type {Record<string, object>} */
+    const byTask = {};
+    for (const task of this.tasks.values()) {
+      const { status, since } = stateAt(task, now, this.#phases);
+      byTask[task.taskId] = {
+        model: task.model,
+        queries: task.queries,
+        cancels: task.cancels,
+        downloads: task.downloads,
+        prompt: task.prompt,
+        status,
+        createdAt: task.createdAt,
+        completedAt: TERMINAL_STATUSES.includes(status) ? since : null,
+        cancelledAt: task.cancelledAt,
+        firstTerminalQueryAt: task.firstTerminalQueryAt,
+      };
+    }
+    return { ...this.#counters, byTask, submitsByPrompt: Object.fromEntries(this.#submitsByPrompt) };
+  }
+
+  reset() {
+    this.tasks.clear();
+    this.#taskTimers.clear();
+    this.#endTimers.clear();
+    this.#front.reset();
+    this.#faults.reset();
+    this.#counters = { submits: 0, tasksCreated: 0, queries: 0, cancels: 0, downloads: 0 };
+    this.#submitsByPrompt.clear();
+    this.#callbacks.records.length = 0;
+  }
+
+  /**
+   * Create a task without a submit (counted in tasksCreated, not in submits). The input is validated
+   * like a submit's (moderation and the localhost-callback rule excepted); errors are thrown.
+   * @param {Record<string, any>} options see CreateTaskOptions in index.d.ts
+   * @returns {string} the taskId
+   */
+  createTask(options) {
+    if (!isPlainObject(options)) throw new TypeError('createTask options must be an object');
+    const { prompt, model = MODELS[0], input = {}, callBackUrl, status, failureReason, latencyMs } = options;
+    if (!isPlainObject(input)) throw new TypeError('input must be an object');
+    const fullInput = Object.assign({ prompt }, input, { prompt });
+    const checked = validateSubmit(
+      { model, input: fullInput, ...(callBackUrl === undefined ? {} : { callBackUrl }) },
+      { rejectLocalhostCallbacks: false },
+    );
+    if ('error' in checked) throw new Error(checked.error);
+    if (status !== undefined && !oneOf(STATUSES, status)) throw new TypeError(`status must be one of ${STATUSES.join(', ')}`);
+    if (latencyMs !== undefined) checkMs(latencyMs, 'latencyMs');
+    const outcome = parseDirectives(fullInput.prompt);
+    if (failureReason !== undefined) {
+      if (status !== undefined && status !== 'FAILURE') throw new TypeError('failureReason needs status FAILURE');
+      if (failureReason !== null && typeof failureReason !== 'string') throw new TypeError('failureReason must be a string or null');
+      Object.assign(outcome, { status: 'FAILURE', failureReason, noUrls: false });
+    }
+    if (latencyMs !== undefined) outcome.latencyMs = latencyMs;
+    const task = this.#addTask({
+      spec: checked.spec,
+      input: fullInput,
+      callBackUrl: callBackUrl ?? null,
+      userId: null,
+      outcome,
+      pinnedStatus: status ?? null,
+    });
+    return task.taskId;
+  }
+
+  /**
+   * POST a callback now: the task's current envelope, or `body` (an object, or a raw string sent as
+   * is), to `url` or the task's callBackUrl, `times` times in a row. Resolves to the last HTTP status
+   * answered (null when the receiver did not answer); every attempt is in `callbacks`.
+   * @param {string} taskId
+   * @param {{ url?: string, body?: unknown, times?: number }} [options]
+   * @returns {Promise<number|null>}
+   */
+  async sendCallback(taskId, options = {}) {
+    const { url, body, times = 1 } = options;
+    const task = this.tasks.get(taskId);
+    const target = url ?? task?.callBackUrl;
+    if (!target) throw new Error(task ? `task ${taskId} has no callBackUrl: pass options.url` : `unknown task ${taskId}: pass options.url`);
+    if (body === undefined && !task) throw new Error(`unknown task ${taskId}: pass options.body`);
+    if (!Number.isInteger(times) || times < 1) throw new TypeError('times must be a positive integer');
+    let status = null;
+    for (let i = 0; i < times; i++) {
+      const payload = body === undefined && task ? this.#envelope(task, Date.now()) : body;
+      status = await this.#callbacks.post(taskId, target, payload, 'manual');
+    }
+    return status;
+  }
+
+  /** Stop listening, destroy every connection (hung ones included) and clear every timer. */
+  close() {
+    if (!this.#closing) {
+      this.#taskTimers.clear();
+      this.#endTimers.clear();
+      this.#callbacks.abortAll();
+      this.#closing = this.#front.close();
+    }
+    return this.#closing;
+  }
+
+  // ------------------------------------------------------------------ tasks
+
+  /**
+   * The latency of a new task: the prompt's `#latency:N` (or createTask's latencyMs), else the
+   * model's `modelLatencyMs`, else with `latencyScale` the model's typical latency times the scale,
+   * else `latencyMs`.
+   * @param {ModelSpec} spec
+   * @param {Outcome} outcome
+   */
+  #latencyOf(spec, outcome) {
+    const ms =
+      outcome.latencyMs ??
+      this.#modelLatencyMs[spec.id] ??
+      (this.#latencyScale !== undefined ? Math.round(typicalLatencyMs(spec) * this.#latencyScale) : this.#latencyMs);
+    return Math.min(ms, MAX_TIMER_MS);
+  }
+
+  /**
+   * @param {{ spec: ModelSpec, input: Record<string, any>, callBackUrl: string|null, userId: string|null,
+   *   outcome: Outcome, pinnedStatus: string|null }} spec
+   * @returns {Task}
+   */
+  #addTask({ spec, input, callBackUrl, userId, outcome, pinnedStatus }) {
+    /** @type {Task} */
+    const task = {
+      taskId: crypto.randomUUID(),
+      model: spec.id,
+      operation: spec.operation,
+      media: spec.media,
+      input,
+      prompt: input.prompt,
+      callBackUrl,
+      userId,
+      createdAt: Date.now(),
+      latencyMs: this.#latencyOf(spec, outcome),
+      outcome,
+      output: plannedOutput(spec, input),
+      pinnedStatus,
+      cancelledAt: null,
+      queries: 0,
+      cancels: 0,
+      downloads: 0,
+      firstTerminalQueryAt: null,
+    };
+    this.tasks.set(task.taskId, task);
+    this.#counters.tasksCreated++;
+    // Status is computed from the clock when asked; the timer only exists so the callback goes out
+    // on time even when nobody polls. Tasks created already pinned send none.
+    const endAt = naturalEndAt(task);
+    if (callBackUrl && endAt !== null) {
+      const timer = this.#taskTimers.later(task.latencyMs, () => {
+        this.#endTimers.delete(task.taskId);
+        this.#dispatchTerminalCallback(task, callBackUrl, endAt);
+      });
+      this.#endTimers.set(task.taskId, timer);
+    }
+    return task;
+  }
+
+  /** @param {Task} task @param {number} now */
+  #envelope(task, now) {
+    return envelopeAt(task, now, this.#phases, this.#publicBaseUrl ?? this.url);
+  }
+
+  /**
+   * Send the terminal callback of a task that ended at `terminalAt` (callback mode applies).
+   * @param {Task} task
+   * @param {string} url
+   * @param {number} terminalAt
+   */
+  #dispatchTerminalCallback(task, url, terminalAt) {
+    const { duplicate, delayMs } = this.#callbackMode;
+    // A timer may fire a millisecond early by the wall clock: never let that show a non-terminal status.
+    const send = async () => {
+      for (let i = 0; i < (duplicate ? 2 : 1); i++) {
+        await this.#callbacks.post(task.taskId, url, this.#envelope(task, Math.max(Date.now(), terminalAt)), 'auto');
+      }
+    };
+    if (delayMs > 0) this.#taskTimers.later(delayMs, send);
+    else send();
+  }
+
+  // ------------------------------------------------------------------ routes (called by http.js)
+
+  /** @param {Route} route @param {string|undefined} taskId */
+  #count(route, taskId) {
+    const task = taskId === undefined ? undefined : this.tasks.get(taskId);
+    switch (route) {
+      case 'submit':
+        this.#counters.submits++;
+        break;
+      case 'query':
+        this.#counters.queries++;
+        if (task) task.queries++;
+        break;
+      case 'cancel':
+        this.#counters.cancels++;
+        if (task) task.cancels++;
+        break;
+      case 'download':
+        this.#counters.downloads++;
+        if (task) task.downloads++;
+        break;
+    }
+  }
+
+  /**
+   * @param {unknown} body the parsed JSON body
+   * @returns {Reply}
+   */
+  #submit(body) {
+    if (!isPlainObject(body)) return fail(400, 'body must be a JSON object');
+    const prompt = isPlainObject(body.input) ? body.input.prompt : undefined;
+    if (typeof prompt === 'string') this.#submitsByPrompt.set(prompt, (this.#submitsByPrompt.get(prompt) ?? 0) + 1);
+
+    const checked = validateSubmit(body, { rejectLocalhostCallbacks: this.#rejectLocalhostCallbacks });
+    if ('error' in checked) return fail(400, checked.error);
+    const moderated = moderate(/** @type {string} */ (prompt));
+    if (moderated) return moderated;
+    const task = this.#addTask({
+      spec: checked.spec,
+      input: { ...body.input },
+      callBackUrl: body.callBackUrl ?? null,
+      userId: body.user_id ?? null,
+      outcome: parseDirectives(/** @type {string} */ (prompt)),
+      pinnedStatus: null,
+    });
+    return ok({ taskId: task.taskId });
+  }
+
+  /**
+   * @param {string} taskId
+   * @returns {Reply}
+   */
+  #query(taskId) {
+    const task = this.tasks.get(taskId);
+    if (!task) return fail(404, 'task not found');
+    const envelope = this.#envelope(task, Date.now());
+    /** @type {Reply} */
+    const reply = { status: 200, json: envelope };
+    if (TERMINAL_STATUSES.includes(envelope.data.status)) {
+      reply.onSent = () => {
+        task.firstTerminalQueryAt ??= Date.now();
+      };
+    }
+    return reply;
+  }
+
+  /**
+   * Cancel a task in one of the cancellable statuses: it ends CANCELLED now, and its callBackUrl is
+   * called like at any end.
+   * @param {string} taskId
+   * @returns {Reply}
+   */
+  #cancel(taskId) {
+    const task = this.tasks.get(taskId);
+    if (!task) return fail(404, 'task not found');
+    const now = Date.now();
+    const { status } = stateAt(task, now, this.#phases);
+    if (!this.#cancellableStatuses.includes(status)) return fail(400, `task cannot be cancelled in status ${status}`);
+    task.cancelledAt = now;
+    const timer = this.#endTimers.get(taskId);
+    if (timer) {
+      this.#taskTimers.cancel(timer);
+      this.#endTimers.delete(taskId);
+    }
+    if (task.callBackUrl) this.#dispatchTerminalCallback(task, task.callBackUrl, now);
+    return okNoData();
+  }
+
+  /**
+   * @param {string|undefined} taskId
+   * @param {string|undefined} name
+   * @returns {Reply}
+   */
+  #download(taskId, name) {
+    const task = taskId === undefined ? undefined : this.tasks.get(taskId);
+    const notFound = fail(404, 'file not found');
+    if (!task || name === undefined || stateAt(task, Date.now(), this.#phases).status !== 'SUCCESS' || task.outcome.noUrls) {
+      return notFound;
+    }
+    return fileReply(task.output, name, { noiseImages: this.#noiseImages, videoBytes: this.#videoBytes }) ?? notFound;
+  }
+
+  /**
+   * The /__emulator/ control API (loopback peers only, no Bearer).
+   * @param {string} route "METHOD /__emulator/..."
+   * @param {() => Promise<{ body: unknown } | { error: Reply }>} readBodyJson
+   * @returns {Promise<Reply>}
+   */
+  async #control(route, readBodyJson) {
+    /**
+     * Parse the request's JSON body (empty = {}) and hand it to `fn`; thrown errors become 400.
+     * @param {(body: unknown) => Reply | Promise<Reply>} fn
+     */
+    const withJson = async (fn) => {
+      const parsed = await readBodyJson();
+      if ('error' in parsed) return parsed.error;
+      return fn(parsed.body);
+    };
+    try {
+      switch (route) {
+        case 'GET /__emulator/stats':
+          return ok(this.stats());
+        case 'GET /__emulator/callbacks':
+          return ok(this.callbacks);
+        case 'GET /__emulator/requests':
+          return ok(this.requests);
+        case 'DELETE /__emulator/faults':
+          this.clearFaults();
+          return ok(null);
+        case 'POST /__emulator/reset':
+          this.reset();
+          return ok(null);
+        case 'POST /__emulator/faults':
+          return await withJson((body) => {
+            this.inject(body);
+            return ok(null);
+          });
+        case 'POST /__emulator/tasks':
+          return await withJson((body) => ok({ taskId: this.createTask(/** @type {any} */ (body)) }));
+        case 'PUT /__emulator/callback-mode':
+          return await withJson((body) => {
+            this.callbackMode = /** @type {any} */ (body);
+            return ok(this.callbackMode);
+          });
+      }
+      const callbackMatch = /^POST \/__emulator\/tasks\/([^/]+)\/callback$/.exec(route);
+      if (callbackMatch) {
+        const taskId = safeDecode(callbackMatch[1]);
+        return await withJson(async (body) => ok({ statusCode: await this.sendCallback(taskId, /** @type {any} */ (body)) }));
+      }
+      return fail(404, 'not found');
+    } catch (err) {
+      return fail(400, err instanceof Error ? err.message : String(err));
+    }
+  }
+}
+
+module.exports = { Emulator };
