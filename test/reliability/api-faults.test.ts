@@ -12,23 +12,17 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator, type Fault } from '../emulator';
 import type { RunResult } from '../harness/engine';
-import { PACKAGE_DIR, runMaxApi } from '../support/maxApi';
+import { runMaxApi } from '../support/maxApi';
 import { API_KEY, checkNodeRun, expectRowsDocumented, useReliabilityBed } from './invariants';
 
 const bed = useReliabilityBed({ latencyMs: 150 });
 
 /**
- * The node's request timeout is 60 s (transportLimits.requestTimeoutMs in nodes/shared/transport.ts).
- * This file lowers it to 1.5 s for all its rows, through that exported object, in the very module
- * instance n8n's loader required (same jest registry, same path), so that the rows about a hung request
- * do not wait a minute. The emulator answers every other request in milliseconds.
+ * The node's request timeout is 60 s by default. Every row sets the node's Request Timeout option to
+ * 1.5 s, so that the rows about a hung request do not wait a minute. The emulator answers every other
+ * request in milliseconds.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { transportLimits } = require(path.join(PACKAGE_DIR, 'dist/nodes/shared/transport.js')) as {
-	transportLimits: { requestTimeoutMs: number };
-};
-const DEFAULT_REQUEST_TIMEOUT_MS = transportLimits.requestTimeoutMs;
-const TEST_REQUEST_TIMEOUT_MS = 1500;
+const REQUEST_TIMEOUT_SECONDS = 1.5;
 const WRONG_KEY = 'sk-wrong-0123456789abcdef';
 
 interface Context {
@@ -297,7 +291,7 @@ const downloadRows: Row[] = [
 		name: 'download: 404 (expired URL)',
 		options: { downloadImages: true },
 		faults: [{ on: 'download', kind: 'http', status: 404 }],
-		expect: { error: /HTTP 404: the file is gone/, description: /Run Get Task with Task ID .* or turn off Download Images/ },
+		expect: { error: /HTTP 404: the file is gone/, description: /Run Get Task with Task ID .* or turn off Download Results/ },
 	},
 	{
 		name: 'download: 403 (expired signed URL)',
@@ -348,13 +342,6 @@ const downloadRows: Row[] = [
 
 export const rows: Row[] = [...submitRows, ...queryRows, ...downloadRows];
 
-beforeAll(() => {
-	transportLimits.requestTimeoutMs = TEST_REQUEST_TIMEOUT_MS;
-});
-afterAll(() => {
-	transportLimits.requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
-});
-
 describe('Max API faults: recovered, or an error that loses nothing and bills nothing twice', () => {
 	it.concurrent.each(rows)('$name', async (row) => {
 		const emu = await startEmulator({ apiKey: API_KEY, latencyMs: 150 });
@@ -374,14 +361,14 @@ async function runRow(row: Row, emu: Emulator): Promise<void> {
 		const operation = row.operation ?? 'textToImage';
 		const parameters =
 			operation === 'get'
-				? { resource: 'task', operation: 'get', options: { ...row.options }, ...row.parameters }
+				? { resource: 'task', operation: 'get', options: { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...row.options }, ...row.parameters }
 				: {
 						resource: 'image',
 						operation,
 						prompt: '={{ $json.prompt }}',
 						...(operation === 'imageToImage' ? { imageUrls: 'https://images.example.com/a.png' } : {}),
 						...row.parameters,
-						options: { downloadImages: false, ...row.options },
+						options: { downloadImages: false, requestTimeout: REQUEST_TIMEOUT_SECONDS, ...row.options },
 					};
 		if (row.faults) emu.inject(row.faults);
 
