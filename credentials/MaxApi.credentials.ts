@@ -1,5 +1,4 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -46,14 +45,9 @@ export class MaxApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	// No `authenticate` block: n8n offers its "Custom API Call" operation on every node whose credential
+	// has one, and then hides all the node's fields, so that operation could never work in the Max API
+	// node. The nodes send the Bearer header themselves (shared/transport/client.ts).
 
 	// Max API has no "who am I" endpoint. Querying a task that cannot exist is free: a bad key is
 	// answered with code 401, a good one with "not found". HTTP errors are not thrown so that the
@@ -63,6 +57,7 @@ export class MaxApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: `/api/v1/task/${PROBE_TASK_ID}`,
 			method: 'GET',
+			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
 			ignoreHttpStatusErrors: true,
 		},
 		rules: [

@@ -7,8 +7,10 @@ import {
 } from 'n8n-workflow';
 
 import * as image from './actions/image';
+import { subtitleExpression } from './actions/operations';
 import { router } from './actions/router';
 import * as task from './actions/task';
+import * as video from './actions/video';
 
 export class MaxApi implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,9 +19,8 @@ export class MaxApi implements INodeType {
 		icon: { light: 'file:../../icons/maxapi.svg', dark: 'file:../../icons/maxapi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle:
-			'={{ {"textToImage": "Text to Image", "imageToImage": "Image to Image", "get": "Get Task"}[$parameter["operation"]] }}',
-		description: 'Generate and edit images with GPT Image 2 on Max API',
+		subtitle: subtitleExpression([image.operations, video.operations, task.operations]),
+		description: 'Generate images and videos with GPT Image 2, Seedream, Nano Banana, Grok Imagine, Veo 3.1 and Seedance on Max API',
 		defaults: { name: 'Max API' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -32,7 +33,7 @@ export class MaxApi implements INodeType {
 				name: 'billingNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { resource: ['image'] } },
+				displayOptions: { hide: { operation: ['get', 'cancel'] } },
 			},
 			{
 				displayName: 'Resource',
@@ -42,10 +43,12 @@ export class MaxApi implements INodeType {
 				options: [
 					{ name: 'Image', value: 'image' },
 					{ name: 'Task', value: 'task' },
+					{ name: 'Video', value: 'video' },
 				],
 				default: 'image',
 			},
 			...image.description,
+			...video.description,
 			...task.description,
 		],
 	};

@@ -10,10 +10,11 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { MODELS, TERMINAL_STATUSES, type TaskData } from '../shared/api';
-import { downloadTaskImages } from '../shared/download';
-import { taskToJson } from '../shared/taskOutput';
-import { MaxApiClient } from '../shared/transport';
+import { TERMINAL_STATUSES, type TaskData } from '../shared/api';
+import { downloadTaskResults } from '../shared/download';
+import { findModel, MODEL_IDS } from '../shared/models';
+import { resultMedia, resultUrls, taskModel, taskToJson } from '../shared/taskOutput';
+import { MaxApiClient } from '../shared/transport/client';
 import { checkAgainstApi, checkSecret, parseCallbackBody, type Rejection } from '../shared/callback';
 
 interface TriggerOptions {
@@ -78,10 +79,7 @@ export class MaxApiTrigger implements INodeType {
 				type: 'multiOptions',
 				default: [],
 				description: 'Start runs only for tasks of these models. None selected: all models.',
-				options: [
-					{ name: 'GPT Image 2 Image to Image', value: MODELS.imageToImage },
-					{ name: 'GPT Image 2 Text to Image', value: MODELS.textToImage },
-				],
+				options: modelFilterOptions(),
 			},
 			{
 				displayName: 'Options',
@@ -91,19 +89,19 @@ export class MaxApiTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Download Images',
+						displayName: 'Download Results',
 						name: 'downloadImages',
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether to download the images of a successful task into binary data (data, data_1, …), after Max API has been answered',
+							'Whether to download the images or video of a successful task into binary data (data, data_1, …), after Max API has been answered',
 					},
 					{
 						displayName: 'Put Output File in Field',
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: 'data',
-						description: 'Name of the binary field for the first image; further images get _1, _2… appended',
+						description: 'Name of the binary field for the first file; further files get _1, _2… appended',
 					},
 				],
 			},
@@ -176,10 +174,11 @@ export class MaxApiTrigger implements INodeType {
 
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const item: INodeExecutionData = { json: taskToJson(task) };
-		const urls = task.status === 'SUCCESS' ? (task.result?.urls ?? []) : [];
+		const urls = resultUrls(task);
 		if ((options.downloadImages ?? true) && urls.length > 0) {
 			try {
-				item.binary = await downloadTaskImages(this, { taskId: task.taskId, urls }, options.binaryPropertyName || 'data', 0);
+				const media = resultMedia(task, taskModel(task));
+				item.binary = await downloadTaskResults(this, { taskId: task.taskId, urls, media }, options.binaryPropertyName || 'data', 0);
 			} catch (error) {
 				// The callback was accepted: start the run anyway, with the URLs and the reason.
 				item.json.downloadError = (error as Error).message;
@@ -187,6 +186,11 @@ export class MaxApiTrigger implements INodeType {
 		}
 		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
+}
+
+/** Every catalog model id, once (Seedream's ids serve text and image to image alike), by name. */
+function modelFilterOptions(): Array<{ name: string; value: string }> {
+	return MODEL_IDS.map((id) => ({ name: `${findModel(id)!.name} (${id})`, value: id })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Asks Max API about the task; the callback body is never trusted. */

@@ -8,6 +8,8 @@ export class InvalidParameter extends Error {
 		message: string,
 		/** What the user can do about it. */
 		readonly hint?: string,
+		/** The model the value was meant for, when a model's fields were checked. */
+		readonly model?: string,
 	) {
 		super(message);
 		this.name = 'InvalidParameter';

@@ -3,32 +3,67 @@
 // see the same item shape whichever node produced it.
 import type { IDataObject } from 'n8n-workflow';
 
-import { taskCostUsd, type SubmitBody, type TaskData } from './api';
+import type { SubmitBody, TaskData } from './api';
+import { findModel, type MediaType, type ModelInput, type ModelSpec } from './models';
+
+/** Model fields copied into the item when the task has them (prompt, ratio, resolution and n always are). */
+const EXTRA_INPUT_KEYS = ['imageUrls', 'mediaUrls', 'duration', 'mode', 'fallback'] as const;
+
+/** The task's result URLs (strings only: anything else in the list cannot be downloaded). */
+export function resultUrls(task: TaskData): string[] {
+	if (task.status !== 'SUCCESS') return [];
+	const urls = task.result?.urls;
+	return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === 'string' && url !== '') : [];
+}
+
+/** Images or video: what the API says the result is, else what the model makes, else images. */
+export function resultMedia(task: TaskData, model: ModelSpec | undefined): MediaType {
+	const type = task.result?.type;
+	if (type === 'image' || type === 'video') return type;
+	return model?.media ?? 'image';
+}
+
+/** The catalog model of a task: the one submitted, else the one its echoed input names. */
+export function taskModel(task: TaskData, submitted?: SubmitBody): ModelSpec | undefined {
+	return findModel(submitted?.model ?? task.input?.model);
+}
+
+/** The price of the task: only from published prices; null where none is published or the model is unknown. */
+function costUsd(task: TaskData, model: ModelSpec | undefined, input: ModelInput, urls: string[]): number | null {
+	const published = model !== undefined && model.price.costUsd({}) !== null;
+	if (task.status !== 'SUCCESS') return published ? 0 : null; // failed tasks are not charged
+	if (!model) return null;
+	const n = typeof input.n === 'number' ? input.n : urls.length || 1;
+	return model.price.costUsd(model.media === 'image' ? { ...input, n } : input);
+}
 
 /** The JSON of an output item for a task, as the API last described it. */
 export function taskToJson(task: TaskData, submitted?: SubmitBody): IDataObject {
-	const echo = task.input ?? {};
-	const requested = submitted?.input;
-	const urls = task.status === 'SUCCESS' && Array.isArray(task.result?.urls) ? task.result.urls.filter((u) => typeof u === 'string') : [];
-	const resolution = requested?.resolution ?? (typeof echo.resolution === 'string' ? echo.resolution : '1k');
-	const n = requested?.n ?? (typeof echo.n === 'number' ? echo.n : undefined) ?? (urls.length || 1);
-	const imageUrls = requested?.imageUrls ?? (Array.isArray(echo.imageUrls) ? echo.imageUrls : undefined);
+	const input = (submitted?.input ?? task.input ?? {}) as ModelInput & Record<string, unknown>;
+	const model = taskModel(task, submitted);
+	const urls = resultUrls(task);
+	const media = resultMedia(task, model);
+	const resolutionField = model?.fields.find((field) => field.key === 'resolution');
+	const documentedResolution = resolutionField?.kind === 'choice' ? resolutionField.default : undefined;
 
 	const json: IDataObject = {
 		taskId: task.taskId,
 		status: task.status,
-		model: submitted?.model ?? (typeof echo.model === 'string' ? echo.model : null),
+		model: submitted?.model ?? (typeof task.input?.model === 'string' ? task.input.model : null),
+		mediaType: media,
 		urls,
 		failureReason: task.status === 'FAILURE' ? (task.failure_reason ?? null) : null,
-		prompt: requested?.prompt ?? (typeof echo.prompt === 'string' ? echo.prompt : null),
-		...(imageUrls ? { imageUrls } : {}),
-		ratio: requested ? (requested.ratio ?? 'auto') : typeof echo.ratio === 'string' ? echo.ratio : 'auto',
-		resolution,
-		n,
-		costUsd: task.status === 'SUCCESS' ? taskCostUsd(resolution, n) : 0,
-		createdAt: task.created_at ?? null,
-		updatedAt: task.updated_at ?? null,
+		prompt: typeof input.prompt === 'string' ? input.prompt : null,
+		ratio: typeof input.ratio === 'string' ? input.ratio : 'auto',
+		resolution: typeof input.resolution === 'string' ? input.resolution : (documentedResolution ?? null),
+		...(media === 'image' ? { n: typeof input.n === 'number' ? input.n : urls.length || 1 } : {}),
 	};
+	for (const key of EXTRA_INPUT_KEYS) {
+		if (input[key] !== undefined) json[key] = input[key] as IDataObject[string];
+	}
+	json.costUsd = costUsd(task, model, input, urls);
+	json.createdAt = task.created_at ?? null;
+	json.updatedAt = task.updated_at ?? null;
 	if (submitted?.user_id) json.userId = submitted.user_id;
 	if (task.status !== 'SUCCESS' && isEnded(task.status)) json.explanation = explainTaskEnd(task);
 	return json;
@@ -46,7 +81,7 @@ export function explainTaskEnd(task: Pick<TaskData, 'status' | 'failure_reason'>
 		return `The task timed out at Max API. Run it again to try once more: that creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
 	}
 	if (task.status === 'CANCELLED') {
-		return `The task was cancelled at Max API. Run it again if you still need the images: that creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
+		return `The task was cancelled at Max API. Run it again if you still need the result: that creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
 	}
 	switch (task.failure_reason) {
 		case 'CONTENT_MODERATION':

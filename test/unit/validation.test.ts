@@ -1,14 +1,11 @@
-// Unit tests of the pure parameter checks (no n8n involved): what is accepted, normalised or refused.
+// Unit tests of the pure checks of the parameters every operation shares (no n8n involved): what is
+// accepted, normalised or refused. Model fields: modelInput.test.ts.
 import {
 	InvalidParameter,
-	MAX_PROMPT_LENGTH,
-	parseImageUrls,
+	parseInputJson,
 	validateBinaryPropertyName,
 	validateCallbackUrl,
-	validateImageCount,
-	validatePrompt,
-	validateRatio,
-	validateResolution,
+	validateModelId,
 	validateTaskId,
 	validateTimeoutSeconds,
 } from '../../nodes/MaxApi/helpers/validation';
@@ -23,64 +20,18 @@ function refusal(fn: () => unknown): InvalidParameter {
 	throw new Error('expected the value to be refused');
 }
 
-describe('parameter validation', () => {
-	it('refuses empty, blank and absurdly long prompts, keeps others untouched', () => {
-		expect(refusal(() => validatePrompt('')).field).toBe('Prompt');
-		expect(refusal(() => validatePrompt('  \n ')).message).toBe('Prompt is empty');
-		expect(refusal(() => validatePrompt('x'.repeat(MAX_PROMPT_LENGTH + 1))).message).toContain('32000');
-		expect(validatePrompt('  keep my spaces ')).toBe('  keep my spaces ');
+describe('shared parameter validation', () => {
+	it('refuses a Create Task model id that is empty or has characters no id has, trims a good one', () => {
+		expect(validateModelId(' seedream-4.6 ')).toBe('seedream-4.6');
+		expect(validateModelId('gpt-image-2/text-to-image')).toBe('gpt-image-2/text-to-image');
+		for (const bad of ['', '  ', '../x', 'a b', 'model?x=1', 42]) expect(refusal(() => validateModelId(bad)).field).toBe('Model');
 	});
 
-	it('splits image URLs on new lines, and on commas only before another URL', () => {
-		expect(parseImageUrls(' https://a.example/x.png \n\nhttps://b.example/y.png,https://c.example/w_1,h_2/z.png ')).toEqual([
-			'https://a.example/x.png',
-			'https://b.example/y.png',
-			'https://c.example/w_1,h_2/z.png',
-		]);
-		expect(parseImageUrls(['http://a.example/1.jpg'])).toEqual(['http://a.example/1.jpg']);
-	});
-
-	it.each([
-		['an empty string', ''],
-		['only separators', '\n \n'],
-		['an ftp URL', 'ftp://example.com/a.png'],
-		['a file URL', 'file:///etc/passwd'],
-		['a data URL', 'data:image/png;base64,AAAA'],
-		['a bare word', 'not-a-url'],
-		['a number', 42],
-		['an object', { url: 'https://a.example' }],
-		['an array with a number', ['https://a.example/a.png', 7]],
-		['null', null],
-	])('refuses image URLs given as %s', (_label, value) => {
-		expect(refusal(() => parseImageUrls(value)).field).toBe('Image URLs');
-	});
-
-	it('accepts auto (not sent) and the 13 documented ratios only', () => {
-		expect(validateRatio('auto')).toBeUndefined();
-		expect(validateRatio('21:9')).toBe('21:9');
-		expect(refusal(() => validateRatio('7:5')).field).toBe('Aspect Ratio');
-	});
-
-	it.each(['1:1', '3:2', '2:3', '4:3', '3:4', '5:4', '4:5', undefined])('refuses 4k with ratio %s', (ratio) => {
-		expect(refusal(() => validateResolution('4k', ratio as never)).message).toContain('4k is not available');
-	});
-
-	it.each(['16:9', '9:16', '2:1', '1:2', '21:9', '9:21'])('accepts 4k with ratio %s', (ratio) => {
-		expect(validateResolution('4k', ratio as never)).toBe('4k');
-	});
-
-	it('refuses unknown resolutions', () => {
-		expect(refusal(() => validateResolution('8k', '1:1')).field).toBe('Resolution');
-	});
-
-	it.each([0, 11, 2.5, -1, 'three', '', null, Number.NaN])('refuses %p images', (n) => {
-		expect(refusal(() => validateImageCount(n)).field).toBe('Number of Images');
-	});
-
-	it('accepts 1 to 10 images, also as whole-number text from an expression', () => {
-		expect(validateImageCount(1)).toBe(1);
-		expect(validateImageCount(10)).toBe(10);
-		expect(validateImageCount(' 4 ')).toBe(4);
+	it('reads a Create Task input from JSON text or an object, and refuses anything but a JSON object', () => {
+		expect(parseInputJson('{"prompt":"a fox","n":2}')).toEqual({ prompt: 'a fox', n: 2 });
+		expect(parseInputJson({ prompt: 'a fox' })).toEqual({ prompt: 'a fox' });
+		expect(refusal(() => parseInputJson('{prompt: a fox}')).message).toContain('not valid JSON');
+		for (const bad of ['[1,2]', '"text"', 'null', [1], null]) expect(refusal(() => parseInputJson(bad)).field).toBe('Input');
 	});
 
 	it('refuses callback URLs that are not http(s), and loopback ones for the public API only', () => {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
-import { MaxApiClient } from '../../shared/transport';
-import { maxParallelRequests, parameterError } from '../descriptions/taskOptions';
+import { MaxApiClient } from '../../shared/transport/client';
+import { maxParallelRequests, parameterError, requestTimeoutMs } from '../descriptions/taskOptions';
 import { runTaskBatch, type TaskJob } from '../helpers/taskBatch';
 
 /**
@@ -12,7 +12,7 @@ export async function executeTasks(
 	ctx: IExecuteFunctions,
 	readJob: (itemIndex: number, client: MaxApiClient) => TaskJob,
 ): Promise<INodeExecutionData[]> {
-	const client = await MaxApiClient.connect(ctx, ctx.getExecutionCancelSignal());
+	const client = await MaxApiClient.connect(ctx, { signal: ctx.getExecutionCancelSignal(), requestTimeoutMs: requestTimeoutMs(ctx) });
 	const jobs: Array<TaskJob | NodeOperationError> = ctx.getInputData().map((_, itemIndex) => {
 		try {
 			return readJob(itemIndex, client);

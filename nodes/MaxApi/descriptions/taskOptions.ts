@@ -1,12 +1,25 @@
 // Fields shared by the operations: waiting, downloading, and the batch controls.
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { MODEL_FAMILIES, type TimingHints } from '../../shared/models';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../shared/transport/client';
+
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = DEFAULT_REQUEST_TIMEOUT_MS / 1000;
 import type { TaskJob } from '../helpers/taskBatch';
 import { InvalidParameter, validateBinaryPropertyName, validateTimeoutSeconds } from '../helpers/validation';
 import { POLLING } from '../helpers/waitForTask';
 
-export const DEFAULT_TIMEOUT_SECONDS = 600;
+/** Waiting defaults for a task of unknown model (Get Task, Create Task with a model outside the catalog). */
+export const DEFAULT_TIMING: Pick<TimingHints, 'timeoutSeconds' | 'maxPollIntervalSeconds'> = {
+	timeoutSeconds: 600,
+	maxPollIntervalSeconds: POLLING.maxIntervalMs / 1000,
+};
 export const DEFAULT_MAX_PARALLEL_REQUESTS = 5;
+
+/** The catalog's default of a waiting setting, per family, e.g. "GPT Image 2 600 s, Grok Imagine 600/900 s". */
+function defaultsPerFamily(pick: (timing: TimingHints) => number): string {
+	return MODEL_FAMILIES.map((family) => `${family.name} ${[...new Set(family.models.map((model) => pick(model.timing)))].join('/')} s`).join(', ');
+}
 
 /** Options every operation has. `forSubmit` adds the ones that only make sense when creating a task. */
 export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
@@ -30,18 +43,19 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 	];
 	const common: INodeProperties[] = [
 		{
-			displayName: 'Download Images',
+			displayName: 'Download Results',
 			name: 'downloadImages',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to download finished images into binary data (result URLs expire after 7 days). The first image goes to the field named below, the next ones to that name with _1, _2… appended.',
+			description:
+				'Whether to download the finished images or video into binary data (result URLs expire after 7 days). The first file goes to the field named below, the next ones to that name with _1, _2… appended.',
 		},
 		{
 			displayName: 'Put Output File in Field',
 			name: 'binaryPropertyName',
 			type: 'string',
 			default: 'data',
-			description: 'Name of the binary field for the first image; further images get _1, _2… appended',
+			description: 'Name of the binary field for the first file; further files get _1, _2… appended',
 		},
 		{
 			displayName: 'Timeout (Seconds)',
@@ -50,7 +64,7 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			typeOptions: { minValue: 1 },
 			default: 600,
 			description:
-				'How long to wait for a task before failing with its ID. The task keeps running at Max API and is billed if it succeeds.',
+				`How long to wait for a task before failing with its ID. The task keeps running at Max API and is billed if it succeeds. Not set: the model's default (${defaultsPerFamily((timing) => timing.timeoutSeconds)}).`,
 		},
 		{
 			displayName: 'Max Poll Interval (Seconds)',
@@ -59,7 +73,16 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			typeOptions: { minValue: 1 },
 			default: 10,
 			description:
-				'The longest wait between two status queries of a task. Queries come closer together while a task is expected to finish.',
+				`The longest wait between two status queries of a task. Queries come closer together while a task is expected to finish. Not set: the model's default (${defaultsPerFamily((timing) => timing.maxPollIntervalSeconds)}).`,
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
+			description:
+				'How long one request to Max API may go unanswered before it counts as failed. A status query is then retried; a submit is not (it may have created a task), and its error says so.',
 		},
 		{
 			displayName: 'Max Parallel Requests',
@@ -73,14 +96,14 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 	return forSubmit ? [...submitOnly, ...common] : common;
 }
 
-export function optionsCollection(forSubmit: boolean, operations: string[]): INodeProperties {
+/** The Options collection; the operation's file sets where it shows (updateDisplayOptions). */
+export function optionsCollection(forSubmit: boolean): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: { show: { operation: operations } },
 		options: taskOptions(forSubmit),
 	};
 }
@@ -93,19 +116,21 @@ export interface TaskOptionValues {
 	timeout?: number;
 	maxPollInterval?: number;
 	maxParallelRequests?: number;
+	requestTimeout?: number;
 }
 
 export function readTaskOptions(ctx: IExecuteFunctions, itemIndex: number): TaskOptionValues {
 	return ctx.getNodeParameter('options', itemIndex, {}) as TaskOptionValues;
 }
 
-/** The waiting and download settings of one item, validated. */
+/** The waiting and download settings of one item, validated; `timing` gives the defaults (the model's). */
 export function jobSettings(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	options: TaskOptionValues,
+	timing: Pick<TimingHints, 'timeoutSeconds' | 'maxPollIntervalSeconds'> = DEFAULT_TIMING,
 ): Omit<TaskJob, 'itemIndex' | 'submit' | 'taskId'> {
-	const maxPollSeconds = options.maxPollInterval ?? POLLING.maxIntervalMs / 1000;
+	const maxPollSeconds = options.maxPollInterval ?? timing.maxPollIntervalSeconds;
 	if (typeof maxPollSeconds !== 'number' || !(maxPollSeconds > 0)) {
 		throw new InvalidParameter(
 			'Max Poll Interval (Seconds)',
@@ -117,7 +142,7 @@ export function jobSettings(
 		wait: ctx.getNodeParameter('waitForCompletion', itemIndex) as boolean,
 		download: options.downloadImages ?? true,
 		binaryPropertyName: validateBinaryPropertyName(options.binaryPropertyName ?? 'data'),
-		timeoutMs: validateTimeoutSeconds(options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+		timeoutMs: validateTimeoutSeconds(options.timeout ?? timing.timeoutSeconds) * 1000,
 		maxPollIntervalMs: maxPollSeconds * 1000,
 	};
 }
@@ -128,10 +153,17 @@ export function maxParallelRequests(ctx: IExecuteFunctions): number {
 	return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, 50) : DEFAULT_MAX_PARALLEL_REQUESTS;
 }
 
+/** The request timeout of the run: the node's setting, read from the first item. */
+export function requestTimeoutMs(ctx: IExecuteFunctions): number {
+	const value = ctx.getInputData().length > 0 ? readTaskOptions(ctx, 0).requestTimeout : undefined;
+	return typeof value === 'number' && value > 0 ? value * 1000 : DEFAULT_REQUEST_TIMEOUT_MS;
+}
+
 /** Turns a validation failure into the NodeOperationError n8n shows, naming the field and the item. */
 export function parameterError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
 	if (error instanceof InvalidParameter) {
-		return new NodeOperationError(ctx.getNode(), `Invalid "${error.field}" in item ${itemIndex}: ${error.message}`, {
+		const model = error.model ? ` (${error.model})` : '';
+		return new NodeOperationError(ctx.getNode(), `Invalid "${error.field}" in item ${itemIndex}${model}: ${error.message}`, {
 			itemIndex,
 			description: `${error.hint ?? ''} Nothing was sent to Max API and nothing was billed.`.trim(),
 		});

@@ -6,16 +6,17 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	type IBinaryKeyData,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
 
 import type { SubmitBody, TaskData } from '../../shared/api';
-import { downloadTaskImages } from '../../shared/download';
-import { explainTaskEnd, taskEndMessage, taskToJson } from '../../shared/taskOutput';
-import { maxApiError, type MaxApiClient } from '../../shared/transport';
+import { downloadTaskResults } from '../../shared/download';
+import { explainTaskEnd, resultMedia, resultUrls, taskEndMessage, taskModel, taskToJson } from '../../shared/taskOutput';
+import type { MaxApiClient } from '../../shared/transport/client';
+import { maxApiError } from '../../shared/transport/errors';
+import { errorJson } from './errorJson';
 import { createLimiter } from './limiter';
 import { TaskWaiter, TaskWaitStopped, TaskWaitTimeout } from './waitForTask';
 
@@ -118,15 +119,16 @@ export async function runTaskBatch(
 					fail(state, taskEndedError(ctx, state.task, job.itemIndex));
 					return;
 				}
-				const urls = state.task.status === 'SUCCESS' ? resultUrls(state.task) : [];
+				const urls = resultUrls(state.task);
 				if (job.wait && urls.length === 0) {
-					// Waited for images and got none: saying SUCCESS would hand downstream nodes nothing.
+					// Waited for results and got none: saying SUCCESS would hand downstream nodes nothing.
 					fail(state, noResultError(ctx, state.task, job.itemIndex));
 					return;
 				}
 				if (job.download && urls.length > 0) {
+					const media = resultMedia(state.task, taskModel(state.task, job.submit));
 					state.binary = await limit(
-						async () => await downloadTaskImages(ctx, { taskId, urls }, job.binaryPropertyName, job.itemIndex, signal),
+						async () => await downloadTaskResults(ctx, { taskId, urls, media }, job.binaryPropertyName, job.itemIndex, signal),
 					);
 				}
 			} catch (error) {
@@ -149,16 +151,12 @@ export async function runTaskBatch(
 		if (state instanceof NodeOperationError) {
 			return { json: errorJson(state), pairedItem };
 		}
-		const base: IDataObject = state.task
+		const base = state.task
 			? taskToJson(state.task, state.job.submit)
 			: { taskId: state.taskId ?? null, status: state.taskId ? 'UNKNOWN' : 'NOT_SUBMITTED' };
 		if (state.error) return { json: { ...base, ...errorJson(state.error) }, pairedItem };
 		return state.binary ? { json: base, binary: state.binary, pairedItem } : { json: base, pairedItem };
 	});
-}
-
-function errorJson(error: NodeError): IDataObject {
-	return { error: error.message, ...(error.description ? { errorDescription: error.description } : {}) };
 }
 
 function taskEndedError(ctx: IExecuteFunctions, task: TaskData, itemIndex: number): NodeApiError {
@@ -169,16 +167,10 @@ function taskEndedError(ctx: IExecuteFunctions, task: TaskData, itemIndex: numbe
 	});
 }
 
-/** The task's result URLs (strings only: anything else in the list cannot be downloaded). */
-function resultUrls(task: TaskData): string[] {
-	const urls = task.result?.urls;
-	return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === 'string' && url !== '') : [];
-}
-
 function noResultError(ctx: IExecuteFunctions, task: TaskData, itemIndex: number): NodeApiError {
 	return maxApiError(ctx.getNode(), { ...task } as unknown as JsonObject, {
 		itemIndex,
-		message: `Max API task ${task.taskId} ended with SUCCESS but returned no image URLs`,
+		message: `Max API task ${task.taskId} ended with SUCCESS but returned no ${resultMedia(task, taskModel(task))} URLs`,
 		description: `There is nothing to output or download. Run Get Task with Task ID ${task.taskId} later in case the URLs appear; if they do not, contact Max API support with the task ID (a successful task may be billed).`,
 	});
 }

@@ -8,7 +8,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { isTerminalStatus, type TaskData } from '../../shared/api';
-import { isTransientError } from '../../shared/transport';
+import { isTransientError } from '../../shared/transport/errors';
 
 /**
  * Poll timing. An interval is a fraction of the time already waited (so the delay in noticing a

@@ -6,7 +6,6 @@ import {
 	NOT_SENT,
 	type ChoiceField,
 	type CountField,
-	type InputKey,
 	type ModelField,
 	type ModelSpec,
 	type UrlListField,
@@ -14,13 +13,14 @@ import {
 
 export function validatePrompt(value: unknown, model: Pick<ModelSpec, 'name' | 'maxPromptLength'>): string {
 	if (typeof value !== 'string' || value.trim() === '') {
-		throw new InvalidParameter('Prompt', 'Prompt is empty', `Describe what ${model.name} should make.`);
+		throw new InvalidParameter('Prompt', 'Prompt is empty', `Describe what ${model.name} should make.`, model.name);
 	}
 	if (model.maxPromptLength !== undefined && value.length > model.maxPromptLength) {
 		throw new InvalidParameter(
 			'Prompt',
 			`Prompt has ${value.length} characters; the most ${model.name} accepts is ${model.maxPromptLength}`,
 			'Shorten the prompt.',
+			model.name,
 		);
 	}
 	return value;
@@ -31,7 +31,7 @@ export function validatePrompt(value: unknown, model: Pick<ModelSpec, 'name' | '
 const URL_SEPARATOR = /\s*[\r\n]+\s*|\s*,\s*(?=https?:\/\/)/i;
 
 /** One URL, several separated by new lines or commas, or an array of URLs (from an expression). */
-export function parseUrlList(value: unknown, field = 'Image URLs'): string[] {
+export function parseUrlList(value: unknown, field = 'Image URLs', model?: string): string[] {
 	let entries: unknown[];
 	if (Array.isArray(value)) {
 		entries = value;
@@ -42,6 +42,7 @@ export function parseUrlList(value: unknown, field = 'Image URLs'): string[] {
 			field,
 			`${field} must be text or a list of URLs, not ${value === null ? 'null' : typeof value}`,
 			'Enter one URL per line, or use an expression that returns an array of URLs.',
+			model,
 		);
 	}
 	const urls: string[] = [];
@@ -51,6 +52,7 @@ export function parseUrlList(value: unknown, field = 'Image URLs'): string[] {
 				field,
 				`${field.replace(/s$/, '')} ${index + 1} is ${entry === null ? 'null' : typeof entry}, not text`,
 				'Give each entry as text: a public http(s) URL (an expression must return an array of URL strings).',
+				model,
 			);
 		}
 		const trimmed = entry.trim();
@@ -60,23 +62,25 @@ export function parseUrlList(value: unknown, field = 'Image URLs'): string[] {
 				field,
 				`${field.replace(/s$/, '')} ${index + 1} is not an http(s) URL: "${trimmed.slice(0, 100)}"`,
 				'Use a public http:// or https:// URL: Max API downloads the file itself, so a file path, data: or ftp: URL cannot work.',
+				model,
 			);
 		}
 		urls.push(trimmed);
 	});
 	if (urls.length === 0) {
-		throw new InvalidParameter(field, `${field} is empty`, 'Give at least one public URL of a source file.');
+		throw new InvalidParameter(field, `${field} is empty`, 'Give at least one public URL of a source file.', model);
 	}
 	return urls;
 }
 
 function readUrls(field: UrlListField, value: unknown, model: ModelSpec): string[] {
-	const urls = parseUrlList(value, field.displayName);
+	const urls = parseUrlList(value, field.displayName, model.name);
 	if (field.max !== undefined && urls.length > field.max) {
 		throw new InvalidParameter(
 			field.displayName,
 			`${model.name} takes at most ${field.max} URLs in ${field.displayName}, not ${urls.length}`,
 			`Give ${field.min === field.max ? field.max : `${field.min} to ${field.max}`} URLs.`,
+			model.name,
 		);
 	}
 	return urls;
@@ -94,6 +98,7 @@ function readChoice(field: ChoiceField, value: unknown, model: ModelSpec): strin
 		field.displayName,
 		`${model.name} has no ${field.displayName} "${String(value)}"`,
 		`Use one of ${allowed}.`,
+		model.name,
 	);
 }
 
@@ -105,15 +110,16 @@ function readCount(field: CountField, value: unknown, model: ModelSpec): number 
 			field.displayName,
 			`${field.displayName} must be a whole number from ${field.min} to ${field.max} for ${model.name}, not ${JSON.stringify(value)}`,
 			`Set a whole number from ${field.min} to ${field.max}; billing scales with it.`,
+			model.name,
 		);
 	}
 	return n;
 }
 
-function readFlag(field: ModelField, value: unknown): true | undefined {
+function readFlag(field: ModelField, value: unknown, model: ModelSpec): true | undefined {
 	if (value === true || value === 'true') return true;
 	if (value === false || value === 'false' || value === undefined || value === '') return undefined;
-	throw new InvalidParameter(field.displayName, `${field.displayName} must be true or false, not ${JSON.stringify(value)}`, 'Turn it on or off.');
+	throw new InvalidParameter(field.displayName, `${field.displayName} must be true or false, not ${JSON.stringify(value)}`, 'Turn it on or off.', model.name);
 }
 
 function readField(field: ModelField, value: unknown, model: ModelSpec): string | number | boolean | string[] | undefined {
@@ -125,24 +131,24 @@ function readField(field: ModelField, value: unknown, model: ModelSpec): string 
 		case 'urls':
 			return readUrls(field, value, model);
 		case 'flag':
-			return readFlag(field, value);
+			return readFlag(field, value, model);
 	}
 }
 
 /**
  * The `input` of a submit for `model`: the prompt, then every field of the model that has a value to
- * send, in the model's order. `read(key)` gives the user's value of a field.
+ * send, in the model's order. `read(field)` gives the user's value of a field.
  */
-export function buildModelInput(model: ModelSpec, prompt: unknown, read: (key: InputKey) => unknown): Record<string, unknown> {
+export function buildModelInput(model: ModelSpec, prompt: unknown, read: (field: ModelField) => unknown): Record<string, unknown> {
 	const input: Record<string, unknown> = { prompt: validatePrompt(prompt, model) };
 	for (const field of model.fields) {
-		const value = readField(field, read(field.key), model);
+		const value = readField(field, read(field), model);
 		if (value !== undefined) input[field.key] = value;
 	}
 	for (const rule of model.rules ?? []) {
 		const broken = rule.check(input);
 		const field = model.fields.find((candidate) => candidate.key === rule.field);
-		if (broken) throw new InvalidParameter(field?.displayName ?? rule.field, broken, rule.hint);
+		if (broken) throw new InvalidParameter(field?.displayName ?? rule.field, broken, rule.hint, model.name);
 	}
 	return input;
 }

@@ -1,14 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { MODELS } from '../../../shared/api';
-import { executeGeneration, generationFields } from './generate';
+import { executeGeneration, generationProperties } from '../generate';
 
-export const description: INodeProperties[] = generationFields(
-	'textToImage',
-	'What to draw, in words',
-	'Let the model choose',
-);
+export const description = generationProperties('image', 'textToImage');
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeGeneration(this, MODELS.textToImage);
+	return await executeGeneration(this, 'textToImage');
 }

@@ -1,0 +1,9 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { executeGeneration, generationProperties } from '../generate';
+
+export const description = generationProperties('video', 'imageToVideo');
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await executeGeneration(this, 'imageToVideo');
+}
