@@ -1,18 +1,28 @@
 // Tests of the Max API emulator itself (test/emulator/), through plain HTTP with axios.
 import axios, { AxiosInstance } from 'axios';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
 import * as zlib from 'zlib';
+import { CATALOG, MODEL_IDS, findModel, type ModelSpec } from '../nodes/shared/models';
 import {
   startEmulator,
   Emulator,
+  DEFAULT_CANCELLABLE_STATUSES,
   FOURK_RATIOS,
   MAX_IMAGE_URLS,
+  MODELS,
   PIXEL_SIZES,
   RATIOS,
   RESOLUTIONS,
   TaskData,
+  VIDEO_FIXTURE_BYTES,
+  readMp4Boxes,
 } from './emulator';
+import { boxHeader, videoChunks, VIDEO_FIXTURE } from './emulator/mp4';
 import { crc32, encodePng, readPngSize } from './emulator/png';
 
 const LATENCY_MS = 200;
@@ -126,7 +136,7 @@ describe('submit validation', () => {
   const urls = (count: number) => Array.from({ length: count }, (_, i) => `https://example.com/${i}.png`);
   const cases: [string, unknown][] = [
     ['missing model', { input: { prompt: 'x' } }],
-    ['other model', { model: 'nano-banana', input: { prompt: 'x' } }],
+    ['unknown model', { model: 'midjourney-v7', input: { prompt: 'x' } }],
     ['missing input', { model: T2I }],
     ['empty prompt', { model: T2I, input: { prompt: '' } }],
     ['blank prompt', { model: T2I, input: { prompt: '   ' } }],
@@ -627,5 +637,448 @@ describe('control API over HTTP', () => {
     await control.post('/reset');
     expect(emu.stats()).toMatchObject({ submits: 0, tasksCreated: 0, queries: 0 });
     expect(emu.callbacks).toHaveLength(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every catalog model (nodes/shared/models, served from its compiled copy in dist/)
+// ---------------------------------------------------------------------------------------------
+
+const sourceUrls = (count: number, ext = 'png') => Array.from({ length: count }, (_, i) => `https://example.com/source-${i}.${ext}`);
+
+/** The smallest valid input of a catalog entry: a prompt and its URL list at the documented minimum. */
+function minimalInput(spec: ModelSpec): Record<string, unknown> {
+  const input: Record<string, unknown> = { prompt: `${spec.name} #latency:0` };
+  for (const field of spec.fields) if (field.kind === 'urls') input[field.key] = sourceUrls(field.min);
+  return input;
+}
+
+/** 400 when one of the entry's own cross-field rules rejects `input`, else 200. */
+const expectedStatus = (spec: ModelSpec, input: Record<string, unknown>) =>
+  (spec.rules ?? []).some((rule) => rule.check(input as never)) ? 400 : 200;
+
+const post = (model: string, input: Record<string, unknown>) => api.post('/api/v1/task/submit', { model, input });
+
+describe('catalog models', () => {
+  it('MODELS are the catalog ids, the GPT Image 2 ones first', () => {
+    expect([...MODELS]).toEqual([...MODEL_IDS]);
+    expect(MODELS.slice(0, 2)).toEqual([T2I, I2I]);
+  });
+
+  it.each(CATALOG.map((spec) => [`${spec.id} (${spec.operation})`, spec] as const))(
+    '%s: a minimal submit runs as that entry and ends with its media',
+    async (_name, spec) => {
+      const taskId = await submit({ model: spec.id, input: minimalInput(spec) });
+      expect(emu.tasks.get(taskId)).toMatchObject({ model: spec.id, operation: spec.operation, media: spec.media });
+      const data = await query(taskId);
+      const file = spec.media === 'video' ? 'video-0.mp4' : 'image-0.png';
+      expect(data).toMatchObject({ status: 'SUCCESS', result: { type: spec.media, urls: [`${emu.url}/files/${taskId}/${file}`] } });
+      const res = await download(data.result!.urls[0]);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe(spec.media === 'video' ? 'video/mp4' : 'image/png');
+    },
+  );
+
+  it.each(CATALOG.map((spec) => [`${spec.id} (${spec.operation})`, spec] as const))(
+    '%s: every documented value is accepted, and the documented limits are refused',
+    async (_name, spec) => {
+      const outcomes: [string, number, number][] = [];
+      const attempt = async (label: string, input: Record<string, unknown>, expected: number) => {
+        outcomes.push([label, (await post(spec.id, input)).status, expected]);
+      };
+      const base = minimalInput(spec);
+      for (const field of spec.fields) {
+        const key = field.key;
+        switch (field.kind) {
+          case 'choice':
+            for (const { value } of field.options) {
+              const input = { ...base, [key]: value };
+              await attempt(`${key}=${value}`, input, expectedStatus(spec, input));
+            }
+            await attempt(`${key} not an option`, { ...base, [key]: 'not-an-option' }, 400);
+            break;
+          case 'count':
+            for (const n of [field.min, field.max]) await attempt(`${key}=${n}`, { ...base, [key]: n }, 200);
+            for (const n of [field.min - 1, field.max + 1, 1.5, '1']) await attempt(`${key}=${JSON.stringify(n)}`, { ...base, [key]: n }, 400);
+            break;
+          case 'urls': {
+            const max = field.max ?? MAX_IMAGE_URLS;
+            const full = { ...base, [key]: sourceUrls(max) };
+            await attempt(`${max} ${key}`, full, expectedStatus(spec, full));
+            await attempt(`${max + 1} ${key}`, { ...base, [key]: sourceUrls(max + 1) }, 400);
+            await attempt(`empty ${key}`, { ...base, [key]: [] }, 400);
+            await attempt(`${key} not http(s)`, { ...base, [key]: ['ftp://example.com/a.png'] }, 400);
+            break;
+          }
+          case 'flag':
+            await attempt(`${key}=true`, { ...base, [key]: true }, 200);
+            await attempt(`${key}=false`, { ...base, [key]: false }, 200);
+            await attempt(`${key}="yes"`, { ...base, [key]: 'yes' }, 400);
+            break;
+        }
+      }
+      expect(outcomes.filter(([, status, expected]) => status !== expected)).toEqual([]);
+    },
+  );
+});
+
+describe('model families', () => {
+  const operationOf = async (model: string, input: Record<string, unknown>) => {
+    const res = await post(model, { prompt: 'x #latency:0', ...input });
+    expect(res.data).toMatchObject({ code: 0 });
+    return emu.tasks.get(res.data.data.taskId)!.operation;
+  };
+
+  it.each([
+    ['seedream-4.5', 'imageUrls', 'textToImage', 'imageToImage'],
+    ['nano-banana-2', 'imageUrls', 'textToImage', 'imageToImage'],
+    ['veo3_fast', 'imageUrls', 'textToVideo', 'imageToVideo'],
+    ['seedance-2.0-fast', 'mediaUrls', 'textToVideo', 'imageToVideo'],
+  ])('%s: %s present selects the second operation', async (model, key, without, withUrls) => {
+    expect(await operationOf(model, {})).toBe(without);
+    expect(await operationOf(model, { [key]: sourceUrls(1) })).toBe(withUrls);
+  });
+
+  const refused: [string, string, Record<string, unknown>][] = [
+    ['GPT Image 2 text-to-image takes no imageUrls', T2I, { imageUrls: sourceUrls(1) }],
+    ['GPT Image 2 image-to-image needs imageUrls', I2I, {}],
+    ['GPT Image 2 4k needs a wide ratio', T2I, { resolution: '4k', ratio: '4:3' }],
+    ['Seedream 5 Lite makes at most 4 images', 'seedream-5-lite', { n: 5 }],
+    ['Seedream 4.5 makes at most 15 images', 'seedream-4.5', { n: 16 }],
+    ['Seedream has no ratio 5:4', 'seedream-4', { ratio: '5:4' }],
+    ['Seedream imageUrls present but empty', 'seedream-4', { imageUrls: [] }],
+    ['Nano Banana has only 16:9 and 9:16', 'nano-banana', { ratio: '1:1' }],
+    ['Nano Banana Pro has no 8k', 'nano-banana-pro', { resolution: '8k' }],
+    ['Grok Lite takes no ratio (docs: "Not accepted")', 'grok-imagine/text-to-image-lite', { ratio: '1:1' }],
+    ['Grok Lite takes no resolution (docs: "Not accepted")', 'grok-imagine/text-to-image-lite', { resolution: '1k' }],
+    ['Grok Lite makes at most 4 images', 'grok-imagine/text-to-image-lite', { n: 5 }],
+    ['Grok images take no imageUrls', 'grok-imagine/text-to-image-pro', { imageUrls: sourceUrls(1) }],
+    ['Grok video has no 7 s', 'grok-imagine/text-to-video', { duration: 7 }],
+    ['Grok video has no 1080p', 'grok-imagine/text-to-video', { resolution: '1080p' }],
+    ['Grok video has no mode "wild"', 'grok-imagine/text-to-video', { mode: 'wild' }],
+    ['Veo takes at most 3 images', 'veo3', { imageUrls: sourceUrls(4) }],
+    ['Veo has no 1:1', 'veo3_fast', { ratio: '1:1' }],
+    ['Veo has no 5 s', 'veo3_fast', { duration: 5 }],
+    ['Veo duration is a number', 'veo3_fast', { duration: '8' }],
+    ['Veo Quality first frame is 8 s only', 'veo3', { imageUrls: sourceUrls(1), duration: 4 }],
+    ['Veo Lite has no reference mode', 'veo3_lite', { imageUrls: sourceUrls(3), mode: 'r2v' }],
+    ['Seedance takes at most 12 media files', 'seedance-2.0', { mediaUrls: sourceUrls(13, 'mp3') }],
+    ['Seedance takes at most 9 images', 'seedance-2.0', { mediaUrls: sourceUrls(10) }],
+    ['Seedance takes mediaUrls, not imageUrls', 'seedance-2.0', { imageUrls: sourceUrls(1) }],
+    ['Seedance 2.0 lasts at most 15 s', 'seedance-2.0', { duration: 16 }],
+    ['Seedance 1.5 Pro lasts 5 or 10 s', 'seedance-1.5-pro', { duration: 6 }],
+    ['Seedance 1.5 Pro takes at most 2 files', 'seedance-1.5-pro', { mediaUrls: sourceUrls(3) }],
+    ['Seedance 1.5 Pro takes images only', 'seedance-1.5-pro', { mediaUrls: ['https://example.com/clip.mp4'] }],
+    ['Seedance fallback is a boolean', 'seedance-2.0-fast', { fallback: 'true' }],
+  ];
+
+  it.each(refused)('refuses with 400: %s', async (_name, model, input) => {
+    const res = await post(model, { prompt: 'x', ...input });
+    expect(res.status).toBe(400);
+    expect(res.data).toEqual({ code: 400, msg: expect.any(String) });
+    expect(emu.stats().tasksCreated).toBe(0);
+  });
+
+  it.each([
+    ['Veo 3.1 Fast with 2 images lasts 4 s (first and last frame)', 'veo3', { imageUrls: sourceUrls(2), duration: 4 }],
+    ['Veo Lite ignores resolution (docs: "ignored if provided")', 'veo3_lite', { resolution: '1080p' }],
+    ['Grok Standard: ratio undocumented, accepted and ignored', 'grok-imagine/text-to-image-standard', { ratio: '16:9', n: 10 }],
+    ['a video model ignores n', 'veo3_fast', { n: 3 }],
+    ['Nano Banana ignores resolution (1K fixed)', 'nano-banana', { resolution: '4k' }],
+    ['Seedance 2.0 takes 9 images and 3 audio or video files', 'seedance-2.0', { mediaUrls: [...sourceUrls(9), 'https://example.com/a.mp3', 'https://example.com/b.wav', 'https://example.com/c.mov'] }],
+    ['unknown fields are echoed', 'seedream-5-lite', { seed: 42 }],
+  ])('accepts: %s', async (_name, model, input) => {
+    const taskId = await submit({ model, input: { prompt: 'x', ...input } });
+    expect((await query(taskId)).input).toEqual({ model, prompt: 'x', ...input });
+  });
+
+  it('sizes other image models from their ratio and resolution, n images where n is sent', async () => {
+    const output = async (model: string, input: Record<string, unknown>) => {
+      const taskId = await submit({ model, input: { prompt: 'x #latency:0', ...input } });
+      return { taskId, output: emu.tasks.get(taskId)!.output, urls: (await query(taskId)).result!.urls };
+    };
+    const seedream = await output('seedream-4', { ratio: '21:9', resolution: '2k', n: 3 });
+    expect(seedream.output).toEqual({ type: 'image', count: 3, width: 2688, height: 1152 });
+    expect(seedream.urls).toHaveLength(3);
+    const banana = await output('nano-banana', { ratio: '9:16' });
+    expect(banana.output).toEqual({ type: 'image', count: 1, width: 864, height: 1536 });
+    expect(readPngSize(Buffer.from((await download(banana.urls[0])).data))).toEqual({ width: 864, height: 1536 });
+    // 4k with a ratio GPT Image 2 has no 4k size for: twice the 2k size.
+    expect((await output('nano-banana-pro', { ratio: '4:3', resolution: '4k' })).output).toMatchObject({ width: 4096, height: 3072 });
+    // Grok takes no ratio: a square 1024, n of them.
+    const grok = await output('grok-imagine/text-to-image-standard', { ratio: '16:9', n: 2 });
+    expect(grok.output).toEqual({ type: 'image', count: 2, width: 1024, height: 1024 });
+    expect(grok.urls).toHaveLength(2);
+  });
+
+  it('createTask makes tasks of any catalog model', async () => {
+    const taskId = emu.createTask({ prompt: 'p', model: 'seedance-1.5-pro', input: { mediaUrls: sourceUrls(2), duration: 10 }, latencyMs: 0 });
+    expect(await query(taskId)).toMatchObject({ status: 'SUCCESS', result: { type: 'video' } });
+    expect(() => emu.createTask({ prompt: 'p', model: 'seedance-1.5-pro', input: { duration: 6 } })).toThrow(/duration/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Video files
+// ---------------------------------------------------------------------------------------------
+
+describe('video results', () => {
+  const videoTask = async (input: Record<string, unknown> = {}) => {
+    const taskId = await submit({ model: 'veo3_fast', input: { prompt: 'a wave #latency:0', ...input } });
+    return { taskId, url: (await query(taskId)).result!.urls[0] };
+  };
+
+  it('serves a valid MP4 (ftyp, moov, mdat) as video/mp4, without auth, HEAD included', async () => {
+    const { taskId, url } = await videoTask();
+    expect(url).toBe(`${emu.url}/files/${taskId}/video-0.mp4`);
+    const res = await download(url);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('video/mp4');
+    expect(res.headers['content-length']).toBe(String(VIDEO_FIXTURE_BYTES));
+    const body = Buffer.from(res.data);
+    expect(body.length).toBe(VIDEO_FIXTURE_BYTES);
+    const boxes = readMp4Boxes(body);
+    expect(boxes.map((box) => box.type)).toEqual(expect.arrayContaining(['ftyp', 'moov', 'mdat']));
+    expect(boxes[0].type).toBe('ftyp');
+    expect(['isom', 'mp42', 'iso5', 'avc1']).toContain(body.toString('latin1', 8, 12)); // major brand
+    expect(boxes.reduce((sum, box) => sum + box.size, 0)).toBe(body.length);
+
+    const head = await axios.head(url, { validateStatus: () => true });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(String(VIDEO_FIXTURE_BYTES));
+    expect((await download(`${emu.url}/files/${taskId}/video-1.mp4`)).status).toBe(404);
+    expect((await download(`${emu.url}/files/${taskId}/image-0.png`)).status).toBe(404);
+  });
+
+  it('is a video ffprobe reads, when ffprobe is installed', async () => {
+    const probe = spawnSync('ffprobe', ['-version']);
+    if (probe.error) return; // not installed (apt-get install ffmpeg): the box checks above still ran
+    const { url } = await videoTask();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'emu-mp4-')), 'video.mp4');
+    fs.writeFileSync(file, Buffer.from((await download(url)).data));
+    const out = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'json', file], { encoding: 'utf8' });
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout).streams).toEqual([{ codec_type: 'video', codec_name: 'h264', width: 160, height: 90 }]);
+  });
+
+  it('is not served before SUCCESS, nor for #nourls', async () => {
+    const running = await submit({ model: 'seedance-2.0', input: { prompt: 'x #never' } });
+    expect((await download(`${emu.url}/files/${running}/video-0.mp4`)).status).toBe(404);
+    const empty = await submit({ model: 'seedance-2.0', input: { prompt: 'x #nourls #latency:0' } });
+    expect((await query(empty)).result).toEqual({ type: 'video', urls: [] });
+  });
+
+  it('videoBytes: the MP4 padded with a trailing free box to exactly that size, streamed', async () => {
+    const bytes = 3 * 1024 * 1024 + 11;
+    const big = await startEmulator({ latencyMs: 0, videoBytes: bytes });
+    try {
+      const taskId = big.createTask({ prompt: 'p', model: 'veo3' });
+      const url = `${big.url}/files/${taskId}/video-0.mp4`;
+      const res = await download(url);
+      expect(res.headers['content-length']).toBe(String(bytes));
+      const body = Buffer.from(res.data);
+      expect(body.length).toBe(bytes);
+      expect(body.subarray(0, VIDEO_FIXTURE_BYTES).equals(VIDEO_FIXTURE)).toBe(true);
+      const boxes = readMp4Boxes(body);
+      expect(boxes[boxes.length - 1]).toEqual({ type: 'free', offset: VIDEO_FIXTURE_BYTES, size: bytes - VIDEO_FIXTURE_BYTES, headerSize: 8 });
+      // A client that leaves early: the emulator stops writing and keeps serving.
+      const received = await new Promise<number>((resolve, reject) => {
+        http.get(url, (stream) => {
+          let size = 0;
+          stream.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size >= 256 * 1024) {
+              stream.destroy();
+              resolve(size);
+            }
+          });
+        }).on('error', reject);
+      });
+      expect(received).toBeLessThan(bytes);
+      expect((await download(url)).status).toBe(200);
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('videoBytes past 4 GiB uses a 64-bit free box; impossible sizes are refused', async () => {
+    const total = 2 ** 33;
+    const chunks = videoChunks(total);
+    expect(chunks.next().value).toBe(VIDEO_FIXTURE);
+    const header = chunks.next().value as Buffer;
+    expect(header).toEqual(boxHeader('free', total - VIDEO_FIXTURE_BYTES));
+    expect(readMp4Boxes(header)).toEqual([{ type: 'free', offset: 0, size: total - VIDEO_FIXTURE_BYTES, headerSize: 16 }]);
+    for (const videoBytes of [VIDEO_FIXTURE_BYTES - 1, VIDEO_FIXTURE_BYTES + 7, 1.5, -1]) {
+      await expect(startEmulator({ videoBytes })).rejects.toThrow(/videoBytes/);
+    }
+  });
+
+  it('download faults act on videos too: truncated, huge (MP4-looking), notImage', async () => {
+    const { url } = await videoTask();
+    emu.inject([
+      { on: 'download', kind: 'truncated' },
+      { on: 'download', kind: 'huge', bytes: 100_000 },
+      { on: 'download', kind: 'notImage' },
+    ]);
+    await expect(download(url)).rejects.toThrow();
+    const huge = await download(url);
+    expect(huge.headers['content-type']).toBe('video/mp4');
+    const body = Buffer.from(huge.data);
+    expect(body.length).toBe(100_000);
+    expect(body.toString('latin1', 4, 8)).toBe('ftyp');
+    expect((await download(url)).headers['content-type']).toMatch(/^text\/html/);
+    expect((await download(url)).status).toBe(200);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Cancel
+// ---------------------------------------------------------------------------------------------
+
+describe('cancel', () => {
+  const cancel = (taskId: string, client: AxiosInstance = api) => client.post(`/api/v1/task/${encodeURIComponent(taskId)}/cancel`);
+
+  it('cancels PENDING, PROCESSING and SUBMITTED tasks by default (cancel page v-B)', async () => {
+    expect([...DEFAULT_CANCELLABLE_STATUSES]).toEqual(['PENDING', 'PROCESSING', 'SUBMITTED']);
+    for (const status of ['PENDING', 'PROCESSING', 'SUBMITTED'] as const) {
+      const taskId = emu.createTask({ prompt: 'p', status });
+      const before = Date.now();
+      const res = await cancel(taskId);
+      expect(res.status).toBe(200);
+      expect(res.data).toEqual({ code: 0, msg: 'ok' });
+      const data = await query(taskId);
+      expect(data).toMatchObject({ status: 'CANCELLED', result: null, failure_reason: null });
+      expect(Date.parse(data.updated_at)).toBeGreaterThanOrEqual(before - 1);
+      expect(emu.stats().byTask[taskId]).toMatchObject({ status: 'CANCELLED', cancels: 1, cancelledAt: expect.any(Number) });
+    }
+    // A running task, in its lifecycle: it stays CANCELLED past its latency.
+    const running = await submitT2I('x #latency:100');
+    expect((await cancel(running)).data.code).toBe(0);
+    await sleep(150);
+    expect((await query(running)).status).toBe('CANCELLED');
+  });
+
+  it('refuses terminal tasks with 400 and unknown ones with 404', async () => {
+    const done = emu.createTask({ prompt: 'p', status: 'SUCCESS' });
+    const res = await cancel(done);
+    expect(res.status).toBe(400);
+    expect(res.data).toEqual({ code: 400, msg: 'task cannot be cancelled in status SUCCESS' });
+    expect((await query(done)).status).toBe('SUCCESS');
+
+    const cancelled = await submitT2I('x #never');
+    await cancel(cancelled);
+    expect((await cancel(cancelled)).data).toEqual({ code: 400, msg: 'task cannot be cancelled in status CANCELLED' });
+
+    const unknown = await cancel('00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+    expect(unknown.data).toEqual({ code: 404, msg: 'task not found' });
+    expect(emu.stats().cancels).toBe(4);
+  });
+
+  it('needs the Bearer key, and only answers POST', async () => {
+    const taskId = await submitT2I('x #never');
+    const noKey = await axios.post(`${emu.url}/api/v1/task/${taskId}/cancel`, undefined, { validateStatus: () => true });
+    expect(noKey.status).toBe(401);
+    expect(noKey.data).toEqual({ code: 401, msg: 'unauthorized' });
+    expect((await api.get(`/api/v1/task/${taskId}/cancel`)).status).toBe(404);
+    expect((await query(taskId)).status).not.toBe('CANCELLED');
+  });
+
+  it('PENDING only with cancellableStatuses: [PENDING] (cancel page v-A)', async () => {
+    const strict = await startEmulator({ cancellableStatuses: ['PENDING'] });
+    try {
+      const client = axios.create({ baseURL: strict.url, headers: { Authorization: `Bearer ${strict.apiKey}` }, validateStatus: () => true });
+      const pending = strict.createTask({ prompt: 'p', status: 'PENDING' });
+      expect((await cancel(pending, client)).data).toEqual({ code: 0, msg: 'ok' });
+      for (const status of ['PROCESSING', 'SUBMITTED'] as const) {
+        const res = await cancel(strict.createTask({ prompt: 'p', status }), client);
+        expect(res.status).toBe(400);
+        expect(res.data).toEqual({ code: 400, msg: `task cannot be cancelled in status ${status}` });
+      }
+    } finally {
+      await strict.close();
+    }
+    await expect(startEmulator({ cancellableStatuses: ['SUCCESS'] as never })).rejects.toThrow(/cancellableStatuses/);
+  });
+
+  it('calls the callBackUrl back with CANCELLED at once, and not again when the task would have ended', async () => {
+    const sink = await startSink();
+    try {
+      const taskId = await submitT2I('x #latency:80', {}, { callBackUrl: `${sink.url}/hook` });
+      expect((await cancel(taskId)).data.code).toBe(0);
+      await waitFor(() => sink.received.length > 0);
+      const body = JSON.parse(sink.received[0].body);
+      expect(body).toEqual({ code: 0, msg: 'ok', data: await query(taskId) });
+      expect(body.data).toMatchObject({ status: 'CANCELLED', result: null, failure_reason: null });
+      await sleep(150);
+      expect(sink.received).toHaveLength(1);
+      expect(emu.callbacks).toEqual([expect.objectContaining({ taskId, source: 'auto', statusCode: 200 })]);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('faults can target cancel: an injected error leaves the task running; resetAfterProcess cancels it silently', async () => {
+    const a = await submitT2I('a #never');
+    emu.inject([
+      { on: 'cancel', kind: 'http', status: 503 },
+      { on: 'cancel', kind: 'resetAfterProcess', taskId: a },
+    ]);
+    expect((await api.get(`/api/v1/task/${a}`)).status).toBe(200); // a query does not take a cancel fault
+    expect((await cancel(a)).status).toBe(503);
+    expect((await query(a)).status).not.toBe('CANCELLED');
+    await expect(cancel(a)).rejects.toThrow();
+    expect((await query(a)).status).toBe('CANCELLED');
+    emu.inject({ on: 'any', kind: 'code', status: 500 });
+    expect((await cancel(a)).data).toEqual({ code: 500, msg: 'injected' });
+    expect(emu.requests.filter((r) => r.path.endsWith('/cancel')).map((r) => [r.status, r.fault])).toEqual([
+      [503, 'http'],
+      [null, 'resetAfterProcess'],
+      [200, 'code'],
+    ]);
+    expect(emu.stats()).toMatchObject({ cancels: 3 });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Latency per model
+// ---------------------------------------------------------------------------------------------
+
+describe('per-model latency', () => {
+  const typicalMs = (id: string) => findModel(id)!.timing.typicalSeconds[0] * 1000;
+
+  it('latencyScale: each task takes its model typical latency (low end) times the scale', async () => {
+    const scaled = await startEmulator({ latencyScale: 0.002, latencyMs: 99_999 });
+    try {
+      const ids = ['gpt-image-2/text-to-image', 'nano-banana-pro', 'veo3', 'seedance-2.0'];
+      const tasks = ids.map((model) => scaled.createTask({ prompt: 'p', model }));
+      const latencies = tasks.map((taskId) => scaled.tasks.get(taskId)!.latencyMs);
+      expect(latencies).toEqual(ids.map((id) => Math.round(typicalMs(id) * 0.002)));
+      expect(latencies).toEqual([30, 60, 120, 240]); // 15 s, 30 s, 60 s, 120 s in the catalog
+      const client = axios.create({ baseURL: scaled.url, headers: { Authorization: `Bearer ${scaled.apiKey}` } });
+      const status = async (taskId: string) => (await client.get(`/api/v1/task/${taskId}`)).data.data.status;
+      await sleep(70);
+      expect(await status(tasks[0])).toBe('SUCCESS');
+      expect(await status(tasks[3])).not.toBe('SUCCESS');
+      const stats = scaled.stats().byTask[tasks[0]];
+      expect(stats.completedAt! - stats.createdAt).toBe(30);
+      // The per-task overrides still win.
+      expect(scaled.tasks.get(scaled.createTask({ prompt: 'p #latency:5', model: 'veo3' }))!.latencyMs).toBe(5);
+      expect(scaled.tasks.get(scaled.createTask({ prompt: 'p', model: 'veo3', latencyMs: 7 }))!.latencyMs).toBe(7);
+    } finally {
+      await scaled.close();
+    }
+  });
+
+  it('modelLatencyMs sets one model latency; latencyMs stays the default', async () => {
+    const custom = await startEmulator({ latencyMs: 50, modelLatencyMs: { veo3_fast: 500 } });
+    try {
+      expect(custom.tasks.get(custom.createTask({ prompt: 'p', model: 'veo3_fast' }))!.latencyMs).toBe(500);
+      expect(custom.tasks.get(custom.createTask({ prompt: 'p', model: 'veo3' }))!.latencyMs).toBe(50);
+    } finally {
+      await custom.close();
+    }
+    await expect(startEmulator({ modelLatencyMs: { 'no-such-model': 1 } })).rejects.toThrow(/modelLatencyMs/);
+    await expect(startEmulator({ latencyScale: -1 })).rejects.toThrow(/latencyScale/);
   });
 });
