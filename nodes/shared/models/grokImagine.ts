@@ -54,7 +54,7 @@ const video: ModelSpec = {
 			return seconds === undefined ? null : usdTimes(GROK_VIDEO_USD_PER_SECOND, seconds);
 		},
 	},
-	timing: { typicalSeconds: [30, 300], source: 'documented: "under 5 minutes"', timeoutSeconds: 900, maxPollIntervalSeconds: 15 },
+	timing: { typicalSeconds: [30, 300], source: 'documented: "under 5 minutes" (the low end is our estimate)', timeoutSeconds: 900, maxPollIntervalSeconds: 15 },
 };
 
 export const grokImagine: ModelFamily = {

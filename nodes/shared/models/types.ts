@@ -103,7 +103,10 @@ export interface ModelSpec {
 	media: MediaType;
 	/** The fields this model takes, in panel order (the prompt comes first and is not listed). */
 	fields: readonly ModelField[];
-	/** The documented prompt length limit, if any. */
+	/**
+	 * A prompt length cap checked before submit, if any. Max API's docs give none; GPT Image 2's is the
+	 * upstream model's own (OpenAI's gpt-image prompts stop at 32,000 characters).
+	 */
 	maxPromptLength?: number;
 	rules?: readonly CrossFieldRule[];
 	price: PriceRule;
