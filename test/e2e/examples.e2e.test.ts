@@ -1,5 +1,8 @@
 // The example workflows of examples/, imported into a real n8n 2.41.1 with the packed package,
-// run against the emulator: what a user gets after "Import from File" and "Execute workflow".
+// run against the emulator: what a user gets after "Import from File" and "Execute workflow": the files
+// n8n's Read/Write Files node writes, and what Max API (the emulator) was asked to make.
+//
+//   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/examples.e2e.test.ts
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,6 +12,7 @@ import axios from 'axios';
 
 import { ensureRuntime, findNpmCli } from '../../scripts/n8n-install';
 import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
+import { readMp4Boxes, VIDEO_FIXTURE } from '../emulator/mp4';
 import { readPngSize } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
 
@@ -43,10 +47,27 @@ function expectSuccess(execution: N8nExecution) {
 	}
 }
 
-/** The PNG n8n's Read/Write Files node wrote for a task. */
-function writtenPng(taskId: string) {
-	const file = path.join(filesDir, 'maxapi', `${taskId}.png`);
-	return readPngSize(fs.readFileSync(file));
+/** A file n8n's Read/Write Files node wrote: the examples write maxapi/<name>. */
+function written(name: string): Buffer {
+	return fs.readFileSync(path.join(filesDir, 'maxapi', name));
+}
+
+/** The size of the PNG n8n's Read/Write Files node wrote for a task (or for image k of it, `<taskId>-<k>`). */
+function writtenPng(name: string) {
+	return readPngSize(written(`${name}.png`));
+}
+
+/** What the emulator was asked for by the submit that created `taskId`: the model and the input. */
+function submitOf(taskId: string) {
+	const task = emulator.tasks.get(taskId);
+	if (!task) throw new Error(`the emulator has no task ${taskId}`);
+	return { model: task.model, input: task.input, callBackUrl: task.callBackUrl };
+}
+
+/** The parameters of the example's Max API node as the file has them. */
+function maxApiParameters(file: string): Record<string, unknown> {
+	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+	return workflow.nodes.find((node: any) => node.type === 'n8n-nodes-maxapi.maxApi').parameters;
 }
 
 beforeAll(async () => {
@@ -84,26 +105,48 @@ afterAll(async () => {
 afterEach(() => emulator.reset());
 
 describe('example workflows in a real n8n', () => {
-	it('text-to-image-to-disk: the file node writes a 16:9 1k PNG', async () => {
+	it('the examples saved before the model catalog have no `model` parameter (they run as GPT Image 2)', () => {
+		for (const file of ['text-to-image-to-disk.json', 'image-to-image-from-url.json', 'batch-of-prompts.json', 'callback-submit.json']) {
+			expect({ file, model: maxApiParameters(file).model }).toEqual({ file, model: undefined });
+		}
+	});
+
+	it('text-to-image-to-disk (no model saved): GPT Image 2 is asked for 16:9 1k, the file node writes a 1536x864 PNG', async () => {
 		const workflow = await n8n.createWorkflow(example('text-to-image-to-disk.json'));
 		const execution = await n8n.runWorkflowManually(workflow.id, { timeoutMs: 60_000 });
 		expectSuccess(execution);
 		const [item] = nodeOutput(execution, 'Max API');
-		expect(item.json).toMatchObject({ status: 'SUCCESS', ratio: '16:9', costUsd: 0.02 });
+		expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'gpt-image-2/text-to-image', ratio: '16:9', costUsd: 0.02 });
 		expect(item.binary!.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png' });
+		expect(submitOf(item.json.taskId)).toEqual({
+			model: 'gpt-image-2/text-to-image',
+			input: { prompt: 'A crow running down a neon-lit street, cinematic', ratio: '16:9', resolution: '1k', n: 1 },
+			callBackUrl: null,
+		});
 		expect(writtenPng(item.json.taskId)).toEqual({ width: 1536, height: 864 });
 	});
 
-	it('image-to-image-from-url: sends the URL and writes a 3:4 PNG', async () => {
+	it('image-to-image-from-url (no model saved): GPT Image 2 image-to-image gets the URL, the file node writes a 3:4 PNG', async () => {
 		const workflow = await n8n.createWorkflow(example('image-to-image-from-url.json'));
 		const execution = await n8n.runWorkflowManually(workflow.id, { timeoutMs: 60_000 });
 		expectSuccess(execution);
 		const [item] = nodeOutput(execution, 'Max API');
 		expect(item.json.imageUrls).toEqual(['https://example.com/source.jpg']);
+		expect(submitOf(item.json.taskId)).toEqual({
+			model: 'gpt-image-2/image-to-image',
+			input: {
+				prompt: 'Restyle the subject in a cyberpunk aesthetic',
+				imageUrls: ['https://example.com/source.jpg'],
+				ratio: '3:4',
+				resolution: '1k',
+				n: 1,
+			},
+			callBackUrl: null,
+		});
 		expect(writtenPng(item.json.taskId)).toEqual({ width: 768, height: 1024 });
 	});
 
-	it('batch-of-prompts: four prompts, four submits, four files, in about one task latency', async () => {
+	it('batch-of-prompts (no model saved): four prompts, four GPT Image 2 submits, four files, in about one task latency', async () => {
 		const workflow = await n8n.createWorkflow(example('batch-of-prompts.json'));
 		const started = Date.now();
 		const execution = await n8n.runWorkflowManually(workflow.id, { timeoutMs: 60_000 });
@@ -111,9 +154,85 @@ describe('example workflows in a real n8n', () => {
 		expectSuccess(execution);
 		const items = nodeOutput(execution, 'Max API');
 		expect(items).toHaveLength(4);
-		for (const item of items) expect(writtenPng(item.json.taskId)).toEqual({ width: 1024, height: 1024 });
+		for (const item of items) {
+			expect(submitOf(item.json.taskId)).toMatchObject({ model: 'gpt-image-2/text-to-image', input: { ratio: '1:1', resolution: '1k', n: 1 } });
+			expect(writtenPng(item.json.taskId)).toEqual({ width: 1024, height: 1024 });
+		}
+		expect(items.map((item) => submitOf(item.json.taskId).input.prompt)).toEqual([
+			'A lighthouse at dawn, watercolor',
+			'A red fox in fresh snow, photo',
+			'A paper boat on a rainy street, macro',
+			'A tiny robot watering a bonsai, 3D render',
+		]);
 		expect(emulator.stats().submits).toBe(4);
 		expect(elapsed).toBeLessThan(4 * 500 + 3000);
+	});
+
+	it('seedream-batch-to-disk: three Seedream 4.5 submits (16:9, 2k, 2 images each), six PNG files of 2048x1152', async () => {
+		const workflow = await n8n.createWorkflow(example('seedream-batch-to-disk.json'));
+		const execution = await n8n.runWorkflowManually(workflow.id, { timeoutMs: 60_000 });
+		expectSuccess(execution);
+		const items = nodeOutput(execution, 'Max API');
+		expect(items).toHaveLength(3);
+		const prompts = [
+			'A glass greenhouse on a cliff at sunrise, photo',
+			'An origami crane flock over a city at night, 3D render',
+			'A steam train crossing a snowy viaduct, oil painting',
+		];
+		items.forEach((item, i) => {
+			expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'seedream-4.5', mediaType: 'image', ratio: '16:9', resolution: '2k', n: 2 });
+			expect(item.json.costUsd).toBeNull(); // Seedream's price is not published
+			expect(Object.keys(item.binary!).sort()).toEqual(['data', 'data_1']);
+			expect(submitOf(item.json.taskId)).toEqual({
+				model: 'seedream-4.5',
+				input: { prompt: prompts[i], ratio: '16:9', resolution: '2k', n: 2 },
+				callBackUrl: null,
+			});
+		});
+		expect(emulator.stats().submits).toBe(3);
+
+		// one item per image, each written to maxapi/<taskId>-<k>.png
+		const files = nodeOutput(execution, 'Write Image to Disk');
+		expect(files).toHaveLength(6);
+		expect(files.map((file) => file.json.fileName)).toEqual(
+			items.flatMap((item) => [0, 1].map((k) => `maxapi/${item.json.taskId}-${k}.png`)),
+		);
+		for (const item of items) {
+			for (const k of [0, 1]) expect(writtenPng(`${item.json.taskId}-${k}`)).toEqual({ width: 2048, height: 1152 });
+			// the two images of a task are different files (the emulator varies the gradient per image)
+			expect(written(`${item.json.taskId}-0.png`).equals(written(`${item.json.taskId}-1.png`))).toBe(false);
+		}
+		expect(fs.readdirSync(path.join(filesDir, 'maxapi')).filter((f) => items.some((item) => f.startsWith(item.json.taskId)))).toHaveLength(6);
+	});
+
+	it('veo-text-to-video-to-disk: one Veo 3.1 Fast submit (16:9, 8 s), the file node writes the MP4', async () => {
+		const workflow = await n8n.createWorkflow(example('veo-text-to-video-to-disk.json'));
+		const execution = await n8n.runWorkflowManually(workflow.id, { timeoutMs: 60_000 });
+		expectSuccess(execution);
+		const [item] = nodeOutput(execution, 'Max API');
+		expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'veo3_fast', mediaType: 'video', ratio: '16:9', duration: 8 });
+		expect(item.json).not.toHaveProperty('n');
+		expect(item.binary!.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileExtension: 'mp4',
+			fileName: `${item.json.taskId}-0.mp4`,
+		});
+		expect(submitOf(item.json.taskId)).toEqual({
+			model: 'veo3_fast',
+			input: { prompt: 'A drone shot gliding over a misty pine forest at dawn, cinematic', ratio: '16:9', duration: 8 },
+			callBackUrl: null,
+		});
+		expect(emulator.stats().submits).toBe(1);
+
+		const [file] = nodeOutput(execution, 'Write Video to Disk');
+		expect(file.json.fileName).toBe(`maxapi/${item.json.taskId}.mp4`);
+		const video = written(`${item.json.taskId}.mp4`);
+		expect(video.length).toBeGreaterThan(0);
+		expect(video.toString('latin1', 4, 8)).toBe('ftyp'); // an MP4 starts with its ftyp box
+		const boxes = readMp4Boxes(video);
+		expect(boxes[0]).toMatchObject({ type: 'ftyp', offset: 0 });
+		expect(boxes.map((box) => box.type)).toEqual(expect.arrayContaining(['moov', 'mdat']));
+		expect(video.equals(VIDEO_FIXTURE)).toBe(true); // the emulator's video, byte for byte
 	});
 
 	it('callback pair: the submit workflow returns at once, the active trigger workflow stores the image; a forged callback starts nothing', async () => {
@@ -131,8 +250,12 @@ describe('example workflows in a real n8n', () => {
 		expectSuccess(submitted);
 		const [queued] = nodeOutput(submitted, 'Max API (submit only)');
 		expect(queued.json.status).toBe('PENDING');
-		// The node put the credential's callback token into the URL it gave Max API.
-		expect(emulator.tasks.get(queued.json.taskId)!.callBackUrl).toBe(`${callbackUrl}?token=${CALLBACK_TOKEN}`);
+		// GPT Image 2 (the example has no model), and the credential's callback token in the URL the node gave Max API.
+		expect(submitOf(queued.json.taskId)).toEqual({
+			model: 'gpt-image-2/text-to-image', // saved before the catalog: no model parameter
+			input: { prompt: 'A hot-air balloon over a desert canyon', ratio: '16:9', resolution: '1k', n: 1 },
+			callBackUrl: `${callbackUrl}?token=${CALLBACK_TOKEN}`,
+		});
 
 		const [run] = await n8n.waitForExecutions(trigger.id, 1, 30_000);
 		expectSuccess(run);
