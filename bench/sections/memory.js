@@ -10,14 +10,12 @@
 // (what n8n keeps). RSS that V8 has freed is not always given back to the system, so a fresh n8n is
 // started for every measured run rather than reusing one. Before the measured run,
 // a control run of the same N tasks with Download Images off (same instance, small allocations)
-// shows what n8n and the polling cost without any image.
+// shows what n8n and the polling cost without any image. The idle/control/measured protocol is
+// bench/lib/n8n-memory.js's, shared with the "video" section.
 const { startEmulatorProcess, request } = require('../lib/emulator-process');
-const { collectGarbage } = require('../lib/inspector-gc');
-const { readStatus, startSampler } = require('../lib/memory');
-const { median, repeatRuns, sleep, taskMetrics } = require('../lib/util');
+const { peaksAgainstControl } = require('../lib/n8n-memory');
+const { repeatRuns, taskMetrics } = require('../lib/util');
 const { startRealN8n, node, main, itemsCode } = require('./realn8n');
-
-const IDLE_MS = 3000;
 
 function workflow(n, credentialId, { label = 'memory', resolution = '4k', download = true } = {}) {
 	return {
@@ -36,23 +34,6 @@ function workflow(n, credentialId, { label = 'memory', resolution = '4k', downlo
 		connections: { Start: main('Prompts'), Prompts: main('Max API') },
 		settings: { executionOrder: 'v1' },
 	};
-}
-
-/**
- * RSS of n8n's main process at rest: after `idleMs` without work and a forced full GC (through the
- * inspector), the median of 10 samples over ~1 s.
- */
-async function idleRss(instance, idleMs) {
-	const pid = instance.n8n.pid;
-	await sleep(idleMs);
-	await collectGarbage(instance.runtime.nodeBin, instance.inspectPort);
-	await sleep(300);
-	const samples = [];
-	for (let i = 0; i < 10; i++) {
-		samples.push(readStatus(pid)?.rss ?? 0);
-		await sleep(100);
-	}
-	return median(samples);
 }
 
 async function execute(n8n, workflowId, n, timeoutMs, { download = true } = {}) {
@@ -78,35 +59,27 @@ async function runOnce(ctx, { emu, n }) {
 		await execute(n8n, warm.id, 1, 60_000);
 
 		// Control: the same N tasks without Download Images: what n8n and the polling cost by themselves.
-		const controlBaseline = await idleRss(instance, IDLE_MS);
-		const controlSampler = startSampler(n8n.pid);
-		await execute(n8n, control.id, n, timeoutMs, { download: false });
-		const controlAbove = controlSampler.stop().main - controlBaseline;
-		await emu.reset();
-
-		const baseline = await idleRss(instance, IDLE_MS);
-		const sampler = startSampler(n8n.pid, { group: true });
-		const started = Date.now();
-		const items = await execute(n8n, measured.id, n, timeoutMs);
-		const wallMs = Date.now() - started;
-		const peak = sampler.stop();
-		const after = await idleRss(instance, 1000);
+		const peaks = await peaksAgainstControl(instance, {
+			control: async () => await execute(n8n, control.id, n, timeoutMs, { download: false }),
+			between: async () => await emu.reset(),
+			measured: async () => await execute(n8n, measured.id, n, timeoutMs),
+		});
 		const metrics = taskMetrics(await emu.stats(), n);
 		// Size of the images: the Content-Length the emulator serves (every 4k 16:9 noise PNG has the same size).
 		const sizes = [];
-		for (const item of items.slice(0, 3)) sizes.push(Number((await request('HEAD', item.json.urls[0])).headers['content-length']));
+		for (const item of peaks.result.slice(0, 3)) sizes.push(Number((await request('HEAD', item.json.urls[0])).headers['content-length']));
 		const largest = Math.max(...sizes);
 		return {
-			wallMs,
-			baseline,
-			peakMain: peak.main,
-			peakGroup: peak.group,
-			aboveBaseline: peak.main - baseline,
-			afterRss: after,
-			controlAbove,
+			wallMs: peaks.wallMs,
+			baseline: peaks.baseline,
+			peakMain: peaks.peakMain,
+			peakGroup: peaks.peakGroup,
+			aboveBaseline: peaks.aboveBaseline,
+			afterRss: peaks.afterRss,
+			controlAbove: peaks.controlAbove,
 			largestImage: largest,
 			sumImages: largest * n,
-			processes: peak.pids.length,
+			processes: peaks.processes,
 			...metrics,
 		};
 	} finally {
