@@ -30,8 +30,7 @@ export function taskModel(task: TaskData, submitted?: SubmitBody): ModelSpec | u
 
 /** The price of the task: only from published prices; null where none is published or the model is unknown. */
 function costUsd(task: TaskData, model: ModelSpec | undefined, input: ModelInput, urls: string[]): number | null {
-	const published = model !== undefined && model.price.costUsd({}) !== null;
-	if (task.status !== 'SUCCESS') return published ? 0 : null; // failed tasks are not charged
+	if (task.status !== 'SUCCESS') return model?.price.published ? 0 : null; // failed tasks are not charged
 	if (!model) return null;
 	const n = typeof input.n === 'number' ? input.n : urls.length || 1;
 	return model.price.costUsd(model.media === 'image' ? { ...input, n } : input);

@@ -87,6 +87,7 @@ export function inputNumber(input: ModelInput, key: 'n' | 'duration'): number | 
 
 /** The price rule of a model whose price the docs do not publish. */
 export const NOT_PUBLISHED = {
+	published: false,
 	summary: 'not published by Max API',
 	costUsd: () => null,
 } as const;

@@ -34,6 +34,7 @@ const fourKNeedsWideRatio: CrossFieldRule = {
 };
 
 const price: PriceRule = {
+	published: true,
 	summary: '$0.02 (1K), $0.04 (2K), $0.06 (4K) per image',
 	costUsd: (input) => usdTimes(GPT_IMAGE_2_UNIT_USD[String(input.resolution ?? '1k')] ?? GPT_IMAGE_2_UNIT_USD['1k'], inputNumber(input, 'n') ?? 1),
 };

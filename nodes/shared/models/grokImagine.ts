@@ -17,7 +17,7 @@ const images: ModelSpec[] = IMAGE_TIERS.map((tier) => ({
 	operation: 'textToImage',
 	media: 'image',
 	fields: [imageCountField(1, tier.maxImages)],
-	price: { summary: `$${tier.usd} per image`, costUsd: (input) => usdTimes(tier.usd, inputNumber(input, 'n') ?? 1) },
+	price: { published: true, summary: `$${tier.usd} per image`, costUsd: (input) => usdTimes(tier.usd, inputNumber(input, 'n') ?? 1) },
 	timing: { typicalSeconds: [5, 60], source: 'not documented: our estimate', timeoutSeconds: 600, maxPollIntervalSeconds: 10 },
 }));
 
@@ -47,6 +47,7 @@ const video: ModelSpec = {
 		},
 	],
 	price: {
+		published: true,
 		summary: `$${GROK_VIDEO_USD_PER_SECOND} per second of video`,
 		// Without a duration (left to the model's default) the length, and so the price, is unknown.
 		costUsd: (input) => {

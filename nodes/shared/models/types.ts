@@ -76,6 +76,8 @@ export interface CrossFieldRule {
 }
 
 export interface PriceRule {
+	/** Whether Max API publishes a price for the model (failed tasks of a priced model cost 0). */
+	published: boolean;
 	/** The price as the docs publish it, or why there is none (README, field descriptions). */
 	summary: string;
 	/** USD for a task that succeeded with this input; null where no price is published. Never a guess. */
