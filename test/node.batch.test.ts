@@ -3,6 +3,8 @@ import { NODE_NAME, runMaxApi, startMaxApi, useTestbed } from './support/maxApi'
 
 const LATENCY_MS = 1500;
 const bed = useTestbed({ latencyMs: LATENCY_MS });
+/** The node is told how long these tasks usually take (GPT Image 2's own usual time is 15 s). */
+const EXPECTED = { expectedDuration: LATENCY_MS / 1000 };
 
 describe('batches', () => {
 	it('20 items finish in about one task latency, with one submit each', async () => {
@@ -10,7 +12,7 @@ describe('batches', () => {
 		const started = Date.now();
 		const result = await runMaxApi(bed, {
 			items,
-			parameters: { resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}' },
+			parameters: { resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}', options: EXPECTED },
 		});
 		const elapsed = Date.now() - started;
 
@@ -34,7 +36,7 @@ describe('batches', () => {
 			{ on: 'query', kind: 'malformed' },
 		]);
 		const result = await runMaxApi(bed, {
-			parameters: { resource: 'image', operation: 'textToImage', prompt: 'flaky', options: { downloadImages: false } },
+			parameters: { resource: 'image', operation: 'textToImage', prompt: 'flaky', options: { downloadImages: false, ...EXPECTED } },
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.outputOf(NODE_NAME)[0].json.status).toBe('SUCCESS');

@@ -59,6 +59,36 @@ describe('TaskWaiter', () => {
 		expect(late.queries).toBe(1); // not at the first success, which was too early for it
 	});
 
+	it("with the model's usual time, queries a lone task once early, then from that time on closely", async () => {
+		const waiter = new TaskWaiter();
+		const task = fakeTask('lone', 3000);
+		const started = Date.now();
+		waiter.addSubmitted([{ taskId: 'lone', submittedAt: started }]);
+		await waiter.waitForSubmitted('lone', task.query, { ...limits, expectedMs: 2500 });
+		// 1.5 s, 2.5 s, then every 12% of the age: 2.8 s, 3.14 s.
+		expect(task.queries).toBe(4);
+		expect(Date.now() - started).toBeLessThan(3000 * 1.15);
+	});
+
+	it("with the model's usual time, queries no follower before the first success", async () => {
+		const waiter = new TaskWaiter();
+		const ids = ['p', 'f1', 'f2', 'f3'];
+		const tasks = ids.map((id) => fakeTask(id, 2200));
+		waiter.addSubmitted(ids.map((taskId) => ({ taskId, submittedAt: Date.now() })));
+		await Promise.all(ids.map((id, i) => waiter.waitForSubmitted(id, tasks[i].query, { ...limits, expectedMs: 2000 })));
+		expect(tasks.slice(1).map((task) => task.queries)).toEqual([1, 1, 1]);
+	});
+
+	it('a task much faster than its usual time is found by the early query', async () => {
+		const waiter = new TaskWaiter();
+		const task = fakeTask('quick', 300);
+		const started = Date.now();
+		waiter.addSubmitted([{ taskId: 'quick', submittedAt: started }]);
+		await waiter.waitForSubmitted('quick', task.query, { ...limits, expectedMs: 20_000 });
+		expect(task.queries).toBe(1);
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+
 	it('queries a task looked up by id at once', async () => {
 		const waiter = new TaskWaiter();
 		const task = fakeTask('x', 0);

@@ -10,7 +10,7 @@ import { InvalidParameter, validateBinaryPropertyName, validateTimeoutSeconds } 
 import { POLLING } from '../helpers/waitForTask';
 
 /** Waiting defaults for a task of unknown model (Get Task, Create Task with a model outside the catalog). */
-export const DEFAULT_TIMING: Pick<TimingHints, 'timeoutSeconds' | 'maxPollIntervalSeconds'> = {
+export const DEFAULT_TIMING: Pick<TimingHints, 'timeoutSeconds' | 'maxPollIntervalSeconds'> & Partial<Pick<TimingHints, 'typicalSeconds'>> = {
 	timeoutSeconds: 600,
 	maxPollIntervalSeconds: POLLING.maxIntervalMs / 1000,
 };
@@ -39,6 +39,14 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			type: 'string',
 			default: '',
 			description: 'Optional tracing string sent as user_id, e.g. your own customer or job ID',
+		},
+		{
+			displayName: 'Expected Duration (Seconds)',
+			name: 'expectedDuration',
+			type: 'number',
+			typeOptions: { minValue: 0.1 },
+			default: 15,
+			description: `How long this model's tasks usually take for you. The node checks a task once early, then not again until this time has passed, then closely: set it if your tasks are much faster or slower than usual. Not set: the model's usual time (${defaultsPerFamily((timing) => timing.typicalSeconds[0])}).`,
 		},
 	];
 	const common: INodeProperties[] = [
@@ -73,7 +81,7 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			typeOptions: { minValue: 1 },
 			default: 10,
 			description:
-				`The longest wait between two status queries of a task. Queries come closer together while a task is expected to finish. Not set: the model's default (${defaultsPerFamily((timing) => timing.maxPollIntervalSeconds)}).`,
+				`The longest wait between two status queries of a task once it is due (its Expected Duration has passed). Queries come closer together while a task is expected to finish. Not set: the model's default (${defaultsPerFamily((timing) => timing.maxPollIntervalSeconds)}).`,
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
@@ -117,6 +125,7 @@ export interface TaskOptionValues {
 	maxPollInterval?: number;
 	maxParallelRequests?: number;
 	requestTimeout?: number;
+	expectedDuration?: number;
 }
 
 export function readTaskOptions(ctx: IExecuteFunctions, itemIndex: number): TaskOptionValues {
@@ -128,14 +137,22 @@ export function jobSettings(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	options: TaskOptionValues,
-	timing: Pick<TimingHints, 'timeoutSeconds' | 'maxPollIntervalSeconds'> = DEFAULT_TIMING,
+	timing: typeof DEFAULT_TIMING = DEFAULT_TIMING,
 ): Omit<TaskJob, 'itemIndex' | 'submit' | 'taskId'> {
 	const maxPollSeconds = options.maxPollInterval ?? timing.maxPollIntervalSeconds;
 	if (typeof maxPollSeconds !== 'number' || !(maxPollSeconds > 0)) {
 		throw new InvalidParameter(
 			'Max Poll Interval (Seconds)',
 			`Max Poll Interval must be a positive number of seconds, not ${JSON.stringify(maxPollSeconds)}`,
-			'Set a number of seconds greater than 0 (the default is 10).',
+			`Set a number of seconds greater than 0 (the default is ${timing.maxPollIntervalSeconds}).`,
+		);
+	}
+	const expectedSeconds = options.expectedDuration ?? timing.typicalSeconds?.[0];
+	if (expectedSeconds !== undefined && (typeof expectedSeconds !== 'number' || !(expectedSeconds > 0))) {
+		throw new InvalidParameter(
+			'Expected Duration (Seconds)',
+			`Expected Duration must be a positive number of seconds, not ${JSON.stringify(expectedSeconds)}`,
+			"Set how many seconds this model's tasks usually take, or remove the option to use the model's usual time.",
 		);
 	}
 	return {
@@ -144,6 +161,7 @@ export function jobSettings(
 		binaryPropertyName: validateBinaryPropertyName(options.binaryPropertyName ?? 'data'),
 		timeoutMs: validateTimeoutSeconds(options.timeout ?? timing.timeoutSeconds) * 1000,
 		maxPollIntervalMs: maxPollSeconds * 1000,
+		...(expectedSeconds !== undefined ? { expectedMs: expectedSeconds * 1000 } : {}),
 	};
 }
 

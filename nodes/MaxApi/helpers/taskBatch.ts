@@ -31,6 +31,8 @@ export interface TaskJob {
 	timeoutMs: number;
 	/** The cap on the interval between two polls of the task. */
 	maxPollIntervalMs: number;
+	/** How long the task should take (the model's usual time, or the user's), when known. */
+	expectedMs?: number;
 }
 
 type NodeError = NodeApiError | NodeOperationError;
@@ -104,7 +106,7 @@ export async function runTaskBatch(
 			try {
 				if (job.wait) {
 					const query = async () => await limit(async () => await client.getTask(taskId, job.itemIndex));
-					const limits = { timeoutMs: job.timeoutMs, maxIntervalMs: job.maxPollIntervalMs };
+					const limits = { timeoutMs: job.timeoutMs, maxIntervalMs: job.maxPollIntervalMs, expectedMs: job.expectedMs };
 					state.task = job.submit
 						? await waiter.waitForSubmitted(taskId, query, limits)
 						: await waiter.waitForExisting(taskId, query, limits);

@@ -1,10 +1,17 @@
 // Task waiting, designed for batches. Tasks submitted together take about as long as each other,
 // so one of them, the probe (the earliest-submitted task still running), is polled closely while the
 // others, the followers, are polled only rarely. As soon as any task of the batch succeeds, every
-// other task is queried when it should be done by the same measure, then closely. A batch thus costs about one task's polls plus one or
-// two per task, and each completion is noticed within a small fraction of the task's latency. A probe
-// that fails hands the role to the next task. Tasks looked up by id (Get Task) have unrelated ages
-// and are polled on their own ("solo"). n8n is not needed here: the query is passed in.
+// other task is queried when it should be done by the same measure, then closely. A batch thus costs
+// about one task's polls plus one or two per task, and each completion is noticed within a small
+// fraction of the task's latency. A probe that fails hands the role to the next task.
+//
+// What is known before the first poll shapes the probe's schedule: the model's usual time (the
+// catalog's, or the user's Expected Duration). The probe is queried once early (a task much faster
+// than usual is not missed by much, and short tasks stay quick), then not again until the usual time,
+// then closely. Followers are not queried before then at all.
+//
+// Tasks looked up by id (Get Task) have unrelated ages and are polled on their own ("solo"). n8n is
+// not needed here: the query is passed in.
 import { sleep } from 'n8n-workflow';
 
 import { isTerminalStatus, type TaskData } from '../../shared/api';
@@ -18,6 +25,10 @@ export const POLLING = {
 	/** First poll of the probe; GPT Image 2 tasks take longer than this. */
 	probeFirstMs: 1500,
 	probeFraction: 0.2,
+	/** Once the usual time has passed, the probe is polled at this fraction of its age: the delay in noticing is at most this. */
+	afterExpectedFraction: 0.12,
+	/** Without a success yet, followers wait this many times the usual time before a fallback poll. */
+	followerExpectedFactor: 2,
 	/** Followers mostly wait for the batch's first success; these polls are only a fallback. */
 	followerFirstMs: 5000,
 	followerFraction: 1,
@@ -50,6 +61,8 @@ export interface WaitLimits {
 	timeoutMs: number;
 	/** The user's cap on the interval between two polls of a task. */
 	maxIntervalMs: number;
+	/** How long tasks of this model usually take, when known (the catalog's, or the user's). */
+	expectedMs?: number;
 }
 
 type Mode = 'batch' | 'solo';
@@ -101,7 +114,7 @@ export class TaskWaiter {
 			for (;;) {
 				if (this.signal?.aborted) throw new TaskWaitStopped(taskId);
 				const now = Date.now();
-				const due = Math.min(this.dueAt(taskId, mode, startedAt, lastPollAt, limits.maxIntervalMs), deadline);
+				const due = Math.min(this.dueAt(taskId, mode, startedAt, lastPollAt, limits), deadline);
 				if (now >= due) break;
 				await sleep(Math.min(due - now, 250));
 			}
@@ -141,7 +154,8 @@ export class TaskWaiter {
 	}
 
 	/** When this task should next be queried. */
-	private dueAt(taskId: string, mode: Mode, startedAt: number, lastPollAt: number | undefined, maxIntervalMs: number): number {
+	private dueAt(taskId: string, mode: Mode, startedAt: number, lastPollAt: number | undefined, limits: WaitLimits): number {
+		const { maxIntervalMs, expectedMs } = limits;
 		const after = (fraction: number) => {
 			const base = lastPollAt ?? startedAt;
 			const interval = Math.min(Math.max(fraction * (base - startedAt), POLLING.minIntervalMs), maxIntervalMs);
@@ -155,6 +169,15 @@ export class TaskWaiter {
 			return polledSinceExpected ? after(POLLING.afterSuccessFraction) : expectedAt;
 		}
 		const probe = this.isProbe(taskId);
+		if (expectedMs !== undefined) {
+			const expectedAt = startedAt + expectedMs;
+			if (probe) {
+				if (lastPollAt === undefined) return startedAt + Math.min(POLLING.probeFirstMs, expectedMs);
+				return lastPollAt < expectedAt ? expectedAt : after(POLLING.afterExpectedFraction);
+			}
+			const fallbackAt = startedAt + POLLING.followerExpectedFactor * expectedMs;
+			return lastPollAt === undefined || lastPollAt < fallbackAt ? fallbackAt : after(POLLING.followerFraction);
+		}
 		if (lastPollAt === undefined) {
 			return startedAt + Math.min(probe ? POLLING.probeFirstMs : POLLING.followerFirstMs, maxIntervalMs);
 		}
