@@ -1,8 +1,8 @@
 // Unit tests of the catalog's input building (no n8n involved): each model's documented values and
 // limits, what is sent, and that every refusal names the field and the model.
-import { InvalidParameter } from '../../nodes/shared/invalidParameter';
 import { CATALOG, findModel, type ModelField, type ModelSpec } from '../../nodes/shared/models';
 import { buildModelInput, fieldDefault, parseUrlList } from '../../nodes/shared/models/input';
+import { refusal } from '../support/refusal';
 
 function model(id: string, operation: ModelSpec['operation']): ModelSpec {
 	const found = findModel(id, operation);
@@ -13,16 +13,6 @@ function model(id: string, operation: ModelSpec['operation']): ModelSpec {
 /** The input sent for `values` (fields not given take their panel default). */
 function build(spec: ModelSpec, values: Record<string, unknown>, prompt: unknown = 'a prompt'): Record<string, unknown> {
 	return buildModelInput(spec, prompt, (field: ModelField) => (field.key in values ? values[field.key] : fieldDefault(field)));
-}
-
-function refusal(fn: () => unknown): InvalidParameter {
-	try {
-		fn();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InvalidParameter);
-		return error as InvalidParameter;
-	}
-	throw new Error('expected the value to be refused');
 }
 
 const gptText = model('gpt-image-2/text-to-image', 'textToImage');

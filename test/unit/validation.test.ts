@@ -1,7 +1,6 @@
 // Unit tests of the pure checks of the parameters every operation shares (no n8n involved): what is
 // accepted, normalised or refused. Model fields: modelInput.test.ts.
 import {
-	InvalidParameter,
 	parseInputJson,
 	validateBinaryPropertyName,
 	validateCallbackUrl,
@@ -9,16 +8,7 @@ import {
 	validateTaskId,
 	validateTimeoutSeconds,
 } from '../../nodes/MaxApi/helpers/validation';
-
-function refusal(fn: () => unknown): InvalidParameter {
-	try {
-		fn();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InvalidParameter);
-		return error as InvalidParameter;
-	}
-	throw new Error('expected the value to be refused');
-}
+import { refusal } from '../support/refusal';
 
 describe('shared parameter validation', () => {
 	it('refuses a Create Task model id that is empty or has characters no id has, trims a good one', () => {

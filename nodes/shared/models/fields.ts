@@ -11,43 +11,38 @@ const RATIO_LABELS: Record<string, string> = {
 	'9:21': 'Ultra-Tall',
 };
 
-/** Aspect Ratio with the model's documented values. */
-export function ratioField(values: readonly string[], extra: Partial<ChoiceField> = {}): ChoiceField {
+/** A choice without a documented default: it starts at "Default" and is then not sent. */
+function choiceField(key: ChoiceField['key'], displayName: string, options: ChoiceField['options'], extra: Partial<ChoiceField>): ChoiceField {
 	return {
 		kind: 'choice',
-		key: 'ratio',
-		displayName: 'Aspect Ratio',
-		options: values.map((value) => ({ value, name: RATIO_LABELS[value] ? `${value} (${RATIO_LABELS[value]})` : value })),
+		key,
+		displayName,
+		options,
 		notSentName: 'Default',
 		notSentDescription: "Not sent: the model's own default applies",
 		...extra,
 	};
+}
+
+/** Aspect Ratio with the model's documented values. */
+export function ratioField(values: readonly string[], extra: Partial<ChoiceField> = {}): ChoiceField {
+	const options = values.map((value) => ({ value, name: RATIO_LABELS[value] ? `${value} (${RATIO_LABELS[value]})` : value }));
+	return choiceField('ratio', 'Aspect Ratio', options, extra);
 }
 
 /** Resolution with the model's documented values (names like 1K, 720p). */
 export function resolutionField(values: readonly string[], extra: Partial<ChoiceField> = {}): ChoiceField {
-	return {
-		kind: 'choice',
-		key: 'resolution',
-		displayName: 'Resolution',
-		options: values.map((value) => ({ value, name: value.toUpperCase().replace(/P$/, 'p') })),
-		notSentName: 'Default',
-		notSentDescription: "Not sent: the model's own default applies",
-		...extra,
-	};
+	return choiceField('resolution', 'Resolution', values.map((value) => ({ value, name: value.toUpperCase().replace(/P$/, 'p') })), extra);
 }
 
 /** Video length in seconds, out of the documented values. */
 export function durationField(seconds: readonly number[], extra: Partial<ChoiceField> = {}): ChoiceField {
-	return {
-		kind: 'choice',
-		key: 'duration',
-		displayName: 'Duration (Seconds)',
-		options: seconds.map((value) => ({ value, name: `${value} s` })),
-		notSentName: 'Default',
-		notSentDescription: "Not sent: the model's own default applies",
-		...extra,
-	};
+	return choiceField('duration', 'Duration (Seconds)', seconds.map((value) => ({ value, name: `${value} s` })), extra);
+}
+
+/** Mode with the model's documented values. */
+export function modeField(options: ChoiceField['options'], extra: Partial<ChoiceField> = {}): ChoiceField {
+	return choiceField('mode', 'Mode', options, extra);
 }
 
 export function imageCountField(min: number, max: number): CountField {

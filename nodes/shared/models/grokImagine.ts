@@ -2,7 +2,7 @@
 // image-to-image or image-to-video page exists. Prices are published: per image, and per second of video.
 // Lite takes no ratio or resolution (the model infers the shape from the prompt); whether Standard and
 // Pro take them is cut off in the docs, so they are not offered (Create Task can send them).
-import { durationField, imageCountField, inputNumber, ratioField, resolutionField, usdTimes } from './fields';
+import { durationField, imageCountField, inputNumber, modeField, ratioField, resolutionField, usdTimes } from './fields';
 import type { ModelFamily, ModelSpec } from './types';
 
 const IMAGE_TIERS = [
@@ -32,19 +32,12 @@ const video: ModelSpec = {
 		durationField([6, 10, 12, 16, 20], { description: `Billed per second of video ($${GROK_VIDEO_USD_PER_SECOND})` }),
 		ratioField(['1:1', '16:9', '9:16']),
 		resolutionField(['480p', '720p']),
-		{
-			kind: 'choice',
-			key: 'mode',
-			displayName: 'Mode',
-			options: [
-				{ value: 'fun', name: 'Fun' },
-				{ value: 'normal', name: 'Normal' },
-				{ value: 'spicy', name: 'Spicy' },
-				{ value: 'custom', name: 'Custom', description: 'What Custom needs is not documented' },
-			],
-			notSentName: 'Default',
-			notSentDescription: "Not sent: the model's own default applies",
-		},
+		modeField([
+			{ value: 'fun', name: 'Fun' },
+			{ value: 'normal', name: 'Normal' },
+			{ value: 'spicy', name: 'Spicy' },
+			{ value: 'custom', name: 'Custom', description: 'What Custom needs is not documented' },
+		]),
 	],
 	price: {
 		published: true,

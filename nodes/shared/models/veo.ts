@@ -1,7 +1,7 @@
 // Veo 3.1 (docs: veo-video/text-to-video, veo-video/image-to-video, introduction). Three tiers; in
 // image-to-video the number of images picks the mode (1 first frame, 2 first and last, 3 references)
 // unless Mode overrides it. No price is published ("see pricing page", which is not in the docs copy).
-import { durationField, imageUrlsField, NOT_PUBLISHED, ratioField, resolutionField } from './fields';
+import { durationField, imageUrlsField, modeField, NOT_PUBLISHED, ratioField, resolutionField } from './fields';
 import type { ChoiceField, CrossFieldRule, GenerationOperation, ModelFamily, ModelField, ModelSpec } from './types';
 
 const TIERS = [
@@ -18,16 +18,12 @@ const MODES = [
 	{ value: 'r2v', name: 'Reference (R2v)', description: 'One to three images as style or content reference; 8 s only' },
 ] as const;
 
-function modeField(tier: Tier): ChoiceField {
-	return {
-		kind: 'choice',
-		key: 'mode',
-		displayName: 'Mode',
-		// Lite has no reference mode (introduction: "no R2V").
-		options: tier.id === 'veo3_lite' ? MODES.filter((mode) => mode.value !== 'r2v') : MODES,
+function veoModeField(tier: Tier): ChoiceField {
+	// Lite has no reference mode (introduction: "no R2V").
+	return modeField(tier.id === 'veo3_lite' ? MODES.filter((mode) => mode.value !== 'r2v') : MODES, {
 		notSentName: 'Auto',
 		notSentDescription: 'Not sent: 1 image is the first frame, 2 are first and last frame, 3 are references',
-	};
+	});
 }
 
 /** The mode the task will run in: the override, else the one the image count selects. */
@@ -53,7 +49,7 @@ const qualityFirstFrameIsEightSeconds: CrossFieldRule = {
 function model(tier: Tier, operation: GenerationOperation): ModelSpec {
 	const toVideo = operation === 'imageToVideo';
 	const fields: ModelField[] = [
-		...(toVideo ? [imageUrlsField('Public URLs of 1 to 3 images; their number selects the mode.', 3), modeField(tier)] : []),
+		...(toVideo ? [imageUrlsField('Public URLs of 1 to 3 images; their number selects the mode.', 3), veoModeField(tier)] : []),
 		ratioField(['16:9', '9:16'], { default: '16:9' }),
 		// Lite is 720p only.
 		...(tier.id === 'veo3_lite'
