@@ -131,7 +131,7 @@ export class TaskWaiter {
 				lastStatus = task.status;
 				lastError = undefined;
 				if (isTerminalStatus(task.status)) {
-					this.finished(taskId, task.status === 'SUCCESS');
+					this.finished(taskId, task);
 					return task;
 				}
 			} else {
@@ -143,10 +143,14 @@ export class TaskWaiter {
 		}
 	}
 
-	private finished(taskId: string, succeeded: boolean): void {
+	private finished(taskId: string, task: TaskData): void {
 		this.running.delete(taskId);
 		const submittedAt = this.submittedAt.get(taskId);
-		if (succeeded && submittedAt !== undefined) this.expectedLatencyMs ??= Date.now() - submittedAt;
+		if (task.status !== 'SUCCESS' || submittedAt === undefined) return;
+		// The API's own timestamps give the latency without this poll's detection delay; the local
+		// clock is the fallback when they are missing or unreadable.
+		const apiLatencyMs = Date.parse(task.updated_at ?? '') - Date.parse(task.created_at ?? '');
+		this.expectedLatencyMs ??= Number.isFinite(apiLatencyMs) && apiLatencyMs > 0 ? apiLatencyMs : Date.now() - submittedAt;
 	}
 
 	private isProbe(taskId: string): boolean {
