@@ -7,16 +7,18 @@
  *   npm run bench                                  # everything, L = 3000 ms, 3 repeats (medians)
  *   npm run bench -- --latency-ms 5000 --repeats 5
  *   npm run bench -- --only node,callbacks         # some sections only
+ *   npm run bench -- --only video --repeats 1      # the video download row only
  *
  * Options (flags, or the env variable in brackets):
  *   --latency-ms <ms>     generation latency L of every emulated task (BENCH_LATENCY_MS, default 3000)
  *   --repeats <k>         runs per row; the table shows medians (BENCH_REPEATS, default 3)
- *   --only <list>         sections: node,callbacks,reference,nocode,memory,package (BENCH_ONLY, default all)
+ *   --only <list>         sections: node,callbacks,reference,nocode,memory,video,package (BENCH_ONLY, default all)
  *   --sizes <list>        N for node and callbacks (default 1,10,100)
  *   --reference-max-n <n> largest N the sequential reference strategy really runs; larger N are
  *                         extrapolated from the largest one run (default 10: N=100 would take ~5 min)
  *   --nocode-sizes <list> N for the no-code workflow in a real n8n (default 1,10,100)
  *   --memory-sizes <list> N of 4k images for the memory section (default 10,20)
+ *   --video-sizes <list>  sizes in MB (MiB) of the one video of the video section, a row each (default 30,300)
  *   --max-minutes <m>     time budget: remaining repeats are skipped past it (default 20)
  *   --write / --no-write  write the table into BENCHMARKS.md (default: only when every section ran)
  *   --json <file>         also write every run's raw figures to this JSON file
@@ -37,7 +39,7 @@ const { REPO } = require('./lib/ts-require');
 const { installSignalHandlers, stopAll } = require('./lib/cleanup');
 const { table } = require('./lib/report');
 
-const SECTIONS = ['node', 'callbacks', 'reference', 'nocode', 'memory', 'package'];
+const SECTIONS = ['node', 'callbacks', 'reference', 'nocode', 'memory', 'video', 'package'];
 
 function parseArgs(argv) {
 	const args = {};
@@ -49,7 +51,7 @@ function parseArgs(argv) {
 		else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) args[arg.slice(2)] = argv[++i];
 		else args[arg.slice(2)] = true;
 	}
-	const known = ['latency-ms', 'repeats', 'only', 'sizes', 'reference-max-n', 'nocode-sizes', 'memory-sizes', 'max-minutes', 'write', 'no-write', 'json', 'package-dir', 'help'];
+	const known = ['latency-ms', 'repeats', 'only', 'sizes', 'reference-max-n', 'nocode-sizes', 'memory-sizes', 'video-sizes', 'max-minutes', 'write', 'no-write', 'json', 'package-dir', 'help'];
 	const unknown = Object.keys(args).filter((key) => !known.includes(key));
 	if (unknown.length) throw new Error(`unknown option --${unknown[0]} (known: ${known.map((k) => `--${k}`).join(' ')})`);
 	return args;
@@ -123,6 +125,7 @@ async function main() {
 		referenceMaxN: number(args['reference-max-n'] ?? 10, '--reference-max-n', { min: 1, integer: true }),
 		nocodeSizes: list(args['nocode-sizes'] ?? '1,10,100', '--nocode-sizes'),
 		memorySizes: list(args['memory-sizes'] ?? '10,20', '--memory-sizes'),
+		videoSizes: list(args['video-sizes'] ?? '30,300', '--video-sizes'),
 		deadline: started + maxMinutes * 60_000,
 		timeLeft: () => Date.now() < ctx.deadline,
 		log: (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
@@ -142,7 +145,7 @@ async function main() {
 	const rows = [];
 	const failures = [];
 	// Order: in-process sections first, then the real n8n ones.
-	const order = ['node', 'callbacks', 'reference', 'memory', 'nocode', 'package'].filter((s) => only.includes(s));
+	const order = ['node', 'callbacks', 'reference', 'memory', 'video', 'nocode', 'package'].filter((s) => only.includes(s));
 	try {
 		for (const section of order) {
 			ctx.log(`section ${section}...`);
@@ -157,7 +160,7 @@ async function main() {
 		await stopAll();
 	}
 
-	const rank = (key) => ['node', 'callbacks', 'reference', 'nocode', 'memory', 'package'].indexOf(key);
+	const rank = (key) => ['node', 'callbacks', 'reference', 'nocode', 'memory', 'video', 'package'].indexOf(key);
 	rows.sort((a, b) => rank(a.key) - rank(b.key) || (a.n ?? 0) - (b.n ?? 0));
 	const elapsed = (Date.now() - started) / 1000;
 	const argv = process.argv.slice(2).join(' ');
@@ -173,7 +176,7 @@ async function main() {
 		'',
 		'Requests per task count the submit and the status queries (for callbacks: the trigger\'s verification query); downloads are counted apart. ' +
 			'Detection delay = first query that saw the task finished − the moment it finished at the emulator. ' +
-			'Peak RSS of the in-process rows is the bench process\'s (n8n-core engine + node; emulator not included); the memory row is the n8n process\'s.',
+			'Peak RSS of the in-process rows is the bench process\'s (n8n-core engine + node; emulator not included); the memory and video rows are the n8n process\'s.',
 		...(failures.length ? ['', '**Sections that failed:**', ...failures.map((f) => `- ${f}`)] : []),
 	].join('\n');
 	process.stdout.write(`\n${block}\n`);
