@@ -1,7 +1,15 @@
 // The editor, as a user sees it: a real n8n 2.41.1 with the packed package, driven in headless Chromium.
 // Sign in, find "Max API" in the node creator, add the trigger and the node, open their panels: the icon is the
-// package's SVG (not n8n's fallback letter), the operations are listed, the fields follow the operation
-// (`imageUrls` only for Image to Image), and the trigger's panel shows the callback URL guidance.
+// package's SVG (not n8n's fallback letter), the resources (Image, Video, Task) and operations are listed, with
+// no "Custom API Call", the Model list is the catalog's for the operation, the fields follow the operation and
+// the model (`imageUrls` only for Image to Image; Grok Imagine Lite has no Aspect Ratio or Resolution; Veo has
+// a Duration), a combination the model refuses shows a notice (GPT Image 2 at 4K without a wide ratio), and
+// the trigger's panel shows the callback URL guidance.
+//
+// Made for a loaded 2-core machine: a cold load of the editor (~450 module files) took 30 s there, so pages
+// are opened without waiting for the "load" event, each step waits for the element it needs next, and the
+// timeouts below leave room for that. Outside requests are aborted by a context-wide route set before any page
+// exists.
 //
 //   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/editor.e2e.test.ts
 //
@@ -16,6 +24,7 @@ import * as path from 'path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ensureRuntime } from '../../scripts/n8n-install';
 import { startN8n, N8nInstance } from '../../scripts/n8n-server';
+import { modelsFor } from '../../nodes/shared/models';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-maxapi';
@@ -34,6 +43,11 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+// Measured on 2 cores at load average 14 (other test suites running): 28 s from navigation to the load event of a
+// cold editor, ~450 requests. A step waits for one element; a page waits for its first element.
+const PAGE_TIMEOUT_MS = 120_000;
+const STEP_TIMEOUT_MS = 30_000;
+const TEST_TIMEOUT_MS = 6 * 60_000;
 const IN_CI = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
 const CHROMIUM_MISSING = !fs.existsSync(CHROMIUM);
 
@@ -49,7 +63,7 @@ const $ = (id: string) => `[data-test-id="${id}"]`;
 const exactly = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
 /** Polls `check` (the panel re-renders its inputs, so element handles go stale) until it holds. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10000): Promise<void> {
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
@@ -103,10 +117,21 @@ if (CHROMIUM_MISSING && !IN_CI) {
     }
   }
 
-  /** A new, empty workflow in the editor. */
+  /**
+   * Navigates to `urlPath` and waits for `ready`, the element the test needs first. Not for the "load" event: on
+   * a loaded machine the editor's hundreds of module files can take longer than any fixed navigation timeout,
+   * while the page is usable once its element is there.
+   */
+  async function openPage(page: Page, urlPath: string, ready: Locator): Promise<void> {
+    const t = Date.now();
+    await page.goto(`${n8n!.url}${urlPath}`, { waitUntil: 'commit', timeout: PAGE_TIMEOUT_MS });
+    await ready.waitFor({ state: 'visible', timeout: PAGE_TIMEOUT_MS });
+    log(`${urlPath} ready in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  }
+
+  /** A new, empty workflow in the editor: the canvas with its "Add first step" button. */
   async function openNewWorkflow(page: Page): Promise<void> {
-    await page.goto(`${n8n!.url}/workflow/new`);
-    await page.locator($('canvas-wrapper')).waitFor();
+    await openPage(page, '/workflow/new', page.locator($('canvas-add-button')));
   }
 
   /**
@@ -149,6 +174,15 @@ if (CHROMIUM_MISSING && !IN_CI) {
     return (await dropdownOptions(page).locator('.option-headline').allInnerTexts()).map((t) => t.trim());
   }
 
+  /** Opens the dropdown of `param`, reads its option names, and closes it again (Escape). */
+  async function listOptions(page: Page, param: Locator): Promise<string[]> {
+    await param.click();
+    const names = await optionHeadlines(page);
+    await page.keyboard.press('Escape');
+    await dropdownOptions(page).first().waitFor({ state: 'hidden' });
+    return names;
+  }
+
   /** Picks `label` in the dropdown of `param` (opening it unless it is open already) and waits for the value. */
   async function selectOption(page: Page, param: Locator, label: string, open = true): Promise<void> {
     if (open) await param.click();
@@ -189,9 +223,13 @@ if (CHROMIUM_MISSING && !IN_CI) {
       viewport: { width: 1440, height: 900 },
       locale: 'en-US',
       timezoneId: 'UTC',
+      reducedMotion: 'reduce',
+      serviceWorkers: 'block', // a service worker's requests would bypass the route below
     });
-    context.setDefaultTimeout(15000);
-    // Only 127.0.0.1: the editor also asks registry.npmjs.org about community packages.
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+    // Only 127.0.0.1, for every page of the context, set before the first one opens: the editor also asks
+    // registry.npmjs.org about community packages, and a request that hangs outside would hold up the page.
     await context.route(
       (url) => !(url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1'),
       (route) => {
@@ -221,19 +259,18 @@ if (CHROMIUM_MISSING && !IN_CI) {
   test('the owner signs in through the sign-in form', async () => {
     const page = await newPage();
     await withFailureShot(page, 'signin', async () => {
-      await page.goto(`${n8n!.url}/signin`);
-      await page.locator($('signin-form')).waitFor();
+      await openPage(page, '/signin', page.locator($('signin-form')));
       await page.locator('#emailOrLdapLoginId').fill(n8n!.owner.email);
       await page.locator('#password').fill(n8n!.owner.password);
       await page.locator($('form-submit-button')).click();
-      await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-      await page.locator($('main-sidebar-settings')).waitFor(); // the signed-in app, past its loading skeleton
-      await page.locator($('workflows-onboarding-loading')).waitFor({ state: 'hidden' });
+      await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { waitUntil: 'commit' });
+      await page.locator($('main-sidebar-settings')).waitFor({ timeout: PAGE_TIMEOUT_MS }); // the signed-in app, past its loading skeleton
+      await page.locator($('workflows-onboarding-loading')).waitFor({ state: 'hidden', timeout: PAGE_TIMEOUT_MS });
       const cookies = await context!.cookies(n8n!.url);
       expect(cookies.map((c) => c.name)).toContain('n8n-auth');
       await shot(page, '01-signed-in');
     });
-  });
+  }, TEST_TIMEOUT_MS);
 
   /** Opens a new workflow and searches "Max API" from the canvas's add button ("Add first step"). */
   async function searchMaxApiInNewWorkflow(page: Page) {
@@ -288,62 +325,113 @@ if (CHROMIUM_MISSING && !IN_CI) {
       await expectPackageIcon(node, 'trigger on the canvas');
       await shot(page, '05-trigger-on-canvas');
     });
-  });
+  }, TEST_TIMEOUT_MS);
 
-  test('Max API node: found by "Max API", package icon, operations listed, fields follow the operation', async () => {
+  /** The Max API node's panel parts. */
+  function nodePanel(page: Page) {
+    const ndv = page.locator($('ndv'));
+    const param = (name: string) => ndv.locator($(`parameter-input-${name}`));
+    return { ndv, param, resource: param('resource'), operation: param('operation'), model: param('model') };
+  }
+
+  /**
+   * The labels of the fields the panel shows, in order (notices are not fields): the title part of each field's
+   * label, without the Fixed/Expression switch beside it or a required field's asterisk.
+   */
+  async function fieldLabels(page: Page): Promise<string[]> {
+    const titles = page.locator(`${$('ndv')} ${$('node-parameters')} ${$('input-label')} label.n8n-input-label [class*="_title_"]`);
+    return (await titles.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').replace(/\s*\*$/, '').trim()).filter(Boolean);
+  }
+
+  /** Opens a new workflow, searches "Max API" and adds the node through its action `action`; returns its open panel. */
+  async function addMaxApiNode(page: Page, action: string) {
+    const { creator, entry } = await searchMaxApiInNewWorkflow(page);
+    await entry.click();
+    await expandActions(page, creator);
+    await creator.locator($('item-iterator-item'), { hasText: exactly(action) }).click();
+    const panel = nodePanel(page);
+    await panel.ndv.waitFor();
+    await panel.resource.waitFor();
+    return panel;
+  }
+
+  /** The node's actions in the node creator (shown collapsed under "Actions" in the trigger picker). */
+  async function expandActions(page: Page, creator: Locator): Promise<void> {
+    const collapsed = creator.locator('[data-category-collapsed="true"]').filter({
+      has: page.locator($('node-creator-category-item'), { hasText: /actions/i }),
+    });
+    await creator.locator($('node-creator-category-item')).first().waitFor();
+    for (const category of await collapsed.all()) await category.locator($('node-creator-category-item')).click();
+  }
+
+  test('Max API node: found by "Max API", package icon, its actions, the resources and operations (no Custom API Call), fields follow the operation', async () => {
     const page = await newPage();
     await withFailureShot(page, 'node', async () => {
       const { creator, entry } = await searchMaxApiInNewWorkflow(page);
       await entry.click();
-
-      // the node's actions (the trigger picker shows them collapsed under "Actions")
-      const actions = creator
-        .locator('[data-category-collapsed]')
-        .filter({ has: page.locator($('node-creator-category-item'), { hasText: /^\s*Actions/ }) });
-      if ((await actions.getAttribute('data-category-collapsed')) === 'true') {
-        await actions.locator($('node-creator-category-item')).click();
-      }
+      await expandActions(page, creator);
       const action = (name: string) => creator.locator($('item-iterator-item'), { hasText: exactly(name) });
-      for (const name of ['Generate an image', 'Edit an image', 'Get a task']) {
+      for (const name of [
+        'Generate an image from text',
+        'Generate an image from images',
+        'Generate a video from text',
+        'Generate a video from images',
+        'Get a task',
+        'Cancel a task',
+        'Create a task for any model',
+      ]) {
         await action(name).waitFor();
         await expectPackageIcon(action(name), `action "${name}"`);
       }
+      expect(await creator.locator($('item-iterator-item'), { hasText: /Custom API Call/i }).count()).toBe(0);
       await shot(page, '06-node-actions');
 
-      await action('Generate an image').click();
-      const ndv = page.locator($('ndv'));
+      await action('Generate an image from text').click();
+      const { ndv, param, resource, operation, model } = nodePanel(page);
       await ndv.waitFor();
       await expectPackageIcon(ndvHeader(page), 'panel header');
-      const param = (name: string) => ndv.locator($(`parameter-input-${name}`));
-      const resource = param('resource');
-      const operation = param('operation');
       await expect(resource.locator('input').inputValue()).resolves.toBe('Image');
       await expect(operation.locator('input').inputValue()).resolves.toBe('Text to Image');
+      await expect(model.locator('input').inputValue()).resolves.toBe('GPT Image 2');
       await param('prompt').waitFor();
       expect(await param('imageUrls').count()).toBe(0);
       await shot(page, '07-node-panel-text-to-image');
 
+      // Resource: Image, Task, Video; no "Custom API Call" (n8n adds it to Resource and Operation only for a
+      // credential with an `authenticate` block, which this one no longer has)
+      await resource.click();
+      expect(await optionHeadlines(page)).toEqual(['Image', 'Task', 'Video']);
+      await shot(page, '08-resource-options');
+      await page.keyboard.press('Escape');
+      await dropdownOptions(page).first().waitFor({ state: 'hidden' });
+
       await operation.click();
-      expect(await optionHeadlines(page)).toEqual(expect.arrayContaining(['Text to Image', 'Image to Image']));
-      await shot(page, '08-operation-options');
+      expect(await optionHeadlines(page)).toEqual(['Image to Image', 'Text to Image']);
+      await shot(page, '09-operation-options-image');
 
       await selectOption(page, operation, 'Image to Image', false);
       await param('imageUrls').waitFor();
       await ndv.locator($('parameter-item'), { hasText: 'Image URLs' }).first().waitFor();
       await param('prompt').waitFor();
-      await shot(page, '09-node-panel-image-to-image');
+      await shot(page, '10-node-panel-image-to-image');
 
       await selectOption(page, operation, 'Text to Image');
       await param('imageUrls').waitFor({ state: 'detached' });
 
+      await selectOption(page, resource, 'Video');
+      await until(async () => (await operation.locator('input').inputValue()) === 'Text to Video', 'Text to Video, the first video operation');
+      expect(await listOptions(page, operation)).toEqual(['Image to Video', 'Text to Video']);
+
       await selectOption(page, resource, 'Task');
       await operation.click();
-      expect(await optionHeadlines(page)).toEqual(expect.arrayContaining(['Get']));
+      expect(await optionHeadlines(page)).toEqual(['Cancel', 'Create (Any Model)', 'Get']);
+      await shot(page, '11-operation-options-task');
       await selectOption(page, operation, 'Get', false);
       await param('taskId').waitFor();
       expect(await param('imageUrls').count()).toBe(0);
       expect(await param('prompt').count()).toBe(0);
-      await shot(page, '10-node-panel-task-get');
+      expect(await param('model').count()).toBe(0);
+      await shot(page, '12-node-panel-task-get');
 
       // on the canvas, the node's subtitle names the operation in words
       await ndv.locator($('ndv-close-button')).click();
@@ -351,9 +439,116 @@ if (CHROMIUM_MISSING && !IN_CI) {
       const node = page.locator($('canvas-node')).filter({ hasText: 'Get Task' });
       await node.waitFor();
       await expectPackageIcon(node, 'node on the canvas');
-      await shot(page, '11-node-on-canvas');
+      await shot(page, '13-node-on-canvas');
     });
-  });
+  }, TEST_TIMEOUT_MS);
+
+  /** Veo 3.1 Fast (Text to Video): Aspect Ratio 16:9, Resolution, Duration 8 s; no Number of Images. */
+  async function expectVeoFields(page: Page): Promise<void> {
+    const { param } = nodePanel(page);
+    for (const name of ['prompt', 'ratio', 'resolution', 'duration']) await param(name).waitFor();
+    expect(await param('n').count()).toBe(0);
+    const labels = await fieldLabels(page);
+    expect(labels).toEqual(expect.arrayContaining(['Prompt', 'Aspect Ratio', 'Resolution', 'Duration (Seconds)']));
+    expect(labels).not.toContain('Number of Images');
+    await expect(param('duration').locator('input').inputValue()).resolves.toBe('8 s');
+    await expect(param('ratio').locator('input').inputValue()).resolves.toBe('16:9 (Landscape)');
+  }
+
+  test('Max API node: the Model list is the catalog\'s for the operation, the fields follow the model, a refused combination shows a notice', async () => {
+    const page = await newPage();
+    await withFailureShot(page, 'models', async () => {
+      const { ndv, param, resource, operation, model } = await addMaxApiNode(page, 'Generate an image from text');
+      await until(async () => (await model.locator('input').inputValue()) === 'GPT Image 2', 'GPT Image 2, the default model');
+
+      // Text to Image: every catalog model of the operation, in the catalog's order
+      const textToImage = modelsFor('textToImage').map((m) => m.name);
+      expect(textToImage).toEqual(expect.arrayContaining(['GPT Image 2', 'Seedream 4.5', 'Nano Banana Pro', 'Grok Imagine Lite']));
+      await model.click();
+      expect(await optionHeadlines(page)).toEqual(textToImage);
+      await shot(page, '14-model-options-text-to-image');
+      await dropdownOptions(page).last().scrollIntoViewIfNeeded(); // the list scrolls: its end, Grok Imagine
+      await shot(page, '14b-model-options-text-to-image-end');
+      await page.keyboard.press('Escape');
+      await dropdownOptions(page).first().waitFor({ state: 'hidden' });
+
+      // GPT Image 2: Aspect Ratio, Resolution, Number of Images
+      for (const name of ['prompt', 'ratio', 'resolution', 'n']) await param(name).waitFor();
+      expect(await fieldLabels(page)).toEqual(expect.arrayContaining(['Prompt', 'Aspect Ratio', 'Resolution', 'Number of Images']));
+      expect(await param('duration').count()).toBe(0);
+      await shot(page, '15-fields-gpt-image-2');
+
+      // 4K with the ratio left at Auto: the panel says GPT Image 2 makes 4k only with the wide ratios
+      const notice = ndv.locator(`${$('node-parameters')} [role="alert"]`, { hasText: /makes 4k only with aspect ratio/ });
+      expect(await notice.count()).toBe(0);
+      await expect(param('ratio').locator('input').inputValue()).resolves.toBe('Auto');
+      await selectOption(page, param('resolution'), '4K ($0.06 per Image)');
+      await notice.waitFor({ state: 'visible' });
+      expect((await notice.innerText()).trim()).toBe(
+        'GPT Image 2 makes 4k only with aspect ratio 16:9, 9:16, 2:1, 1:2, 21:9, 9:21: choose one of them, or 2k.',
+      );
+      await shot(page, '16-notice-gpt-image-2-4k-auto');
+      await selectOption(page, param('ratio'), '1:1 (Square)');
+      await notice.waitFor({ state: 'visible' });
+      await selectOption(page, param('ratio'), '16:9 (Landscape)');
+      await notice.waitFor({ state: 'detached' });
+      await shot(page, '17-no-notice-gpt-image-2-4k-16-9');
+
+      // Grok Imagine Lite: only Number of Images (the model infers the shape from the prompt)
+      await selectOption(page, model, 'Grok Imagine Lite');
+      await param('ratio').waitFor({ state: 'detached' });
+      await param('n').waitFor();
+      expect(await param('resolution').count()).toBe(0);
+      const grokLabels = await fieldLabels(page);
+      expect(grokLabels).toContain('Number of Images');
+      expect(grokLabels).not.toContain('Aspect Ratio');
+      expect(grokLabels).not.toContain('Resolution');
+      await shot(page, '18-fields-grok-imagine-lite');
+
+      // Seedream 4.5: Aspect Ratio, Resolution and Number of Images again
+      await selectOption(page, model, 'Seedream 4.5');
+      for (const name of ['ratio', 'resolution', 'n']) await param(name).waitFor();
+      await shot(page, '19-fields-seedream-4-5');
+
+      // Resource Video: Operation becomes Text to Video, and the Model list holds the video models. (What the
+      // Model field holds right after the switch is logged: n8n resets an options value its new list lacks only
+      // for properties whose display conditions name the changed parameter and are shown at that moment.)
+      await selectOption(page, resource, 'Video');
+      await until(async () => (await operation.locator('input').inputValue()) === 'Text to Video', 'Text to Video');
+      const modelAfterSwitch = await model.locator('input').inputValue();
+      if (modelAfterSwitch !== 'Veo 3.1 Fast') {
+        log(`after Resource Image -> Video the Model field shows "${modelAfterSwitch}", not the video default Veo 3.1 Fast`);
+      }
+      await shot(page, '20-model-after-resource-image-to-video');
+      await model.click();
+      expect(await optionHeadlines(page)).toEqual(modelsFor('textToVideo').map((m) => m.name));
+      await shot(page, '21-model-options-text-to-video');
+      await selectOption(page, model, 'Veo 3.1 Fast', false);
+      await expectVeoFields(page);
+      await shot(page, '22-fields-veo-3-1-fast');
+
+      // A new node from the action "Generate a video from text" starts at Veo 3.1 Fast, with its Duration
+      await ndv.locator($('ndv-close-button')).click();
+      await ndv.waitFor({ state: 'hidden' });
+      await page.locator($('canvas-node')).first().waitFor();
+      await page.locator($('canvas-handle-plus')).first().click();
+      const creator = page.locator($('node-creator'));
+      await creator.locator($('node-creator-search-bar')).fill('Max API');
+      await creator
+        .locator($('item-iterator-item'))
+        .filter({ has: page.locator($('node-creator-item-name'), { hasText: exactly('Max API') }) })
+        .click();
+      await expandActions(page, creator);
+      await creator.locator($('item-iterator-item'), { hasText: exactly('Generate a video from text') }).click();
+      await ndv.waitFor();
+      await expect(ndv.locator($('node-title-container')).innerText()).resolves.toMatch(/Generate a video from text/);
+      await expect(resource.locator('input').inputValue()).resolves.toBe('Video');
+      await expect(operation.locator('input').inputValue()).resolves.toBe('Text to Video');
+      await expect(model.locator('input').inputValue()).resolves.toBe('Veo 3.1 Fast');
+      await expectVeoFields(page);
+      await shot(page, '23-new-video-node-veo-3-1-fast');
+    });
+  }, TEST_TIMEOUT_MS);
 
   test('the icon URL serves the SVG from the installed package', async () => {
     const res = await context!.request.get(`${n8n!.url}${ICON_PATH}`);
