@@ -153,6 +153,14 @@ export async function initN8nCore(): Promise<void> {
 	await coreReady;
 }
 
+/**
+ * The harness' answer to an n8n feature it does not re-create (OAuth, credential inheritance,
+ * sub-workflows, ...): fail loudly instead of imitating n8n halfway.
+ */
+export function notSupported(what: string): never {
+	throw new UnexpectedError(`${what} is not supported by the test harness`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Harness-local node type: the start point
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +326,11 @@ export class HarnessNodeTypes implements INodeTypes {
 	}
 }
 
-/** ICredentialTypes as n8n's CLI CredentialTypes implements it, over one package's loader. */
+/**
+ * ICredentialTypes as n8n's CLI CredentialTypes implements it, over one package's loader. Credential
+ * inheritance (`extends`, which OAuth1/OAuth2 credentials use) is not supported: the parent types
+ * live in n8n-nodes-base, which the harness does not load.
+ */
 export class HarnessCredentialTypes implements ICredentialTypes {
 	constructor(private readonly loader: PackageDirectoryLoader) {}
 
@@ -336,10 +348,13 @@ export class HarnessCredentialTypes implements ICredentialTypes {
 		return supported.map((n) => `${this.loader.packageName}.${n}`);
 	}
 
+	/** Always [] (n8n-core asks on every authenticated request); a type that `extends` others is refused. */
 	getParentTypes(typeName: string): string[] {
-		const extendsArr = [...(this.loader.known.credentials[typeName]?.extends ?? [])];
-		for (const parent of [...extendsArr]) extendsArr.push(...this.getParentTypes(parent));
-		return extendsArr;
+		const parents = this.loader.known.credentials[typeName]?.extends ?? [];
+		if (parents.length > 0) {
+			notSupported(`Credential type "${typeName}" extends ${parents.join(', ')}: credential inheritance`);
+		}
+		return [];
 	}
 
 	get names(): string[] {
@@ -444,9 +459,6 @@ const MOCK_NODE_TYPES: INodeTypes = {
 export class HarnessCredentialsHelper extends ICredentialsHelper {
 	private readonly stored = new Map<string, Credentials>();
 
-	/** Every `updateCredentials` / `updateCredentialsOauthTokenData` call, e.g. a preAuthentication token refresh. */
-	readonly updates: Array<{ type: string; data: ICredentialDataDecryptedObject }> = [];
-
 	constructor(readonly credentialTypes: HarnessCredentialTypes) {
 		super();
 	}
@@ -456,15 +468,6 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const credentials = new Credentials({ id: type, name: `${type} (harness)` }, type);
 		await credentials.setData(deepCopy(data));
 		this.stored.set(type, credentials);
-	}
-
-	has(type: string): boolean {
-		return this.stored.has(type);
-	}
-
-	/** The raw (decrypted, not default-completed) data currently stored for a type. */
-	async getStoredData(type: string): Promise<ICredentialDataDecryptedObject | undefined> {
-		return await this.stored.get(type)?.getData();
 	}
 
 	getParentTypes(name: string): string[] {
@@ -536,68 +539,37 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return resolved.toString();
 	}
 
+	/**
+	 * n8n-core asks before every authenticated request. n8n refreshes a credential here only when its
+	 * type has an expirable hidden property and a `preAuthentication` method: that is not supported.
+	 */
 	async preAuthentication(
-		helpers: IHttpRequestHelper,
-		credentials: ICredentialDataDecryptedObject,
+		_helpers: unknown,
+		_credentials: ICredentialDataDecryptedObject,
 		typeName: string,
-		node: INode,
-		credentialsExpired: boolean,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
+	): Promise<undefined> {
 		const credentialType = this.credentialTypes.getByName(typeName);
-		const expirableProperty = credentialType.properties.find(
-			(property) => property.type === 'hidden' && property?.typeOptions?.expirable === true,
+		const expirable = credentialType.properties.some(
+			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
 		);
-		if (expirableProperty?.name === undefined) return undefined;
-
-		// n8n recognises its credential-test mock node this way
-		const isTestingCredentials =
-			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
-
-		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		if (
-			credentials[expirableProperty.name] !== '' &&
-			!credentialsExpired &&
-			!isTestingCredentials
-		) {
-			return undefined;
-		}
-		const output = await credentialType.preAuthentication.call(helpers, credentials);
-		if (output[expirableProperty.name] === undefined) return undefined;
-		if (node.credentials) {
-			const nodeCredentials = node.credentials[credentialType.name];
-			const storedData = (await this.getStoredData(credentialType.name)) ?? {};
-			const dataToPersist: ICredentialDataDecryptedObject = { ...storedData };
-			for (const [key, value] of Object.entries(output as ICredentialDataDecryptedObject)) {
-				if (key === expirableProperty.name || !isExpression(storedData[key])) dataToPersist[key] = value;
-			}
-			await this.updateCredentials(nodeCredentials, credentialType.name, dataToPersist);
-			return Object.assign(credentials, output);
+		if (expirable && typeof credentialType.preAuthentication === 'function') {
+			notSupported(`Credential type "${typeName}" refreshes itself (preAuthentication), which`);
 		}
 		return undefined;
 	}
 
-	async runPreAuthentication(
-		helpers: IHttpRequestHelper,
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
-		const credentialType = this.credentialTypes.getByName(typeName);
-		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		const output = await credentialType.preAuthentication.call(helpers, credentials);
-		return (output as ICredentialDataDecryptedObject) ?? undefined;
+	/** Only n8n-core's OAuth requests call this. */
+	async runPreAuthentication(): Promise<undefined> {
+		notSupported('OAuth pre-authentication');
 	}
 
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
 		const credentials = this.stored.get(type);
-		if (!credentials) throw this.notFound(nodeCredentials, type);
+		if (!credentials) {
+			// same wording as n8n's CredentialNotFoundError
+			throw new UserError(`Credential with ID "${nodeCredentials?.id ?? ''}" does not exist for type "${type}".`);
+		}
 		return credentials;
-	}
-
-	private notFound(nodeCredentials: INodeCredentialsDetails, type: string): Error {
-		// same wording as n8n's CredentialNotFoundError
-		return new UserError(
-			`Credential with ID "${nodeCredentials?.id ?? ''}" does not exist for type "${type}".`,
-		);
 	}
 
 	async getDecrypted(
@@ -641,9 +613,6 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			null,
 		) as ICredentialDataDecryptedObject;
 
-		if (decryptedDataOriginal.oauthTokenData !== undefined) {
-			decryptedData.oauthTokenData = decryptedDataOriginal.oauthTokenData;
-		}
 		for (const key of ['allowedHttpRequestDomains', 'allowedDomains']) {
 			if (decryptedData[key] === undefined && decryptedDataOriginal[key] !== undefined) {
 				decryptedData[key] = decryptedDataOriginal[key];
@@ -690,50 +659,22 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return decryptedData;
 	}
 
-	async updateCredentials(
-		_nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
-		this.updates.push({ type, data: deepCopy(data) });
-		await this.set(type, data);
+	/** n8n calls this when a run changed a credential (token refresh): credentials are fixed here. */
+	async updateCredentials(): Promise<void> {
+		notSupported('Saving credential data from a run');
 	}
 
-	async updateCredentialsOauthTokenData(
-		_nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
-		const current = (await this.getStoredData(type)) ?? {};
-		const next = { ...current, oauthTokenData: data.oauthTokenData };
-		this.updates.push({ type, data: deepCopy(next) });
-		await this.set(type, next);
+	async updateCredentialsOauthTokenData(): Promise<void> {
+		notSupported('Saving OAuth token data');
 	}
 
-	/** n8n: the credential type's properties, merged with those of the types it `extends`. */
+	/** The credential type's properties (a type that `extends` others is refused, see getParentTypes). */
 	getCredentialsProperties(type: string): INodeProperties[] {
-		const credentialTypeData = this.credentialTypes.getByName(type);
-		if (credentialTypeData.extends === undefined) {
-			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
-				return [
-					...credentialTypeData.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
-				];
-			}
-			return credentialTypeData.properties;
+		const credentialType = this.credentialTypes.getByName(type);
+		if (credentialType.extends?.length) {
+			notSupported(`Credential type "${type}" extends ${credentialType.extends.join(', ')}: credential inheritance`);
 		}
-		const combined: INodeProperties[] = [];
-		for (const parent of credentialTypeData.extends) {
-			if (!this.credentialTypes.recognizes(parent)) {
-				throw new Error(
-					`Credential type "${type}" extends "${parent}", which the harness does not have ` +
-						'(only the loaded package\'s credential types are available).',
-				);
-			}
-			NodeHelpers.mergeNodeProperties(combined, this.getCredentialsProperties(parent));
-		}
-		NodeHelpers.mergeNodeProperties(combined, credentialTypeData.properties);
-		return combined;
+		return credentialType.properties;
 	}
 }
 
@@ -768,18 +709,14 @@ interface AdditionalDataOptions {
 	workflowId?: string;
 	workflowSettings?: IWorkflowSettings;
 	currentNodeParameters?: INodeParameters;
-	userId?: string;
 }
 
 function buildAdditionalData(options: AdditionalDataOptions): IWorkflowExecuteAdditionalData {
 	const base = (options.baseUrl ?? DEFAULT_INSTANCE_BASE_URL).replace(/\/?$/, '/');
-	const unsupported = (what: string) => async () => {
-		throw new UnexpectedError(`${what} is not available in the test harness`);
-	};
 	const additionalData = {
 		currentNodeExecutionIndex: 0,
 		credentialsHelper: options.credentialsHelper,
-		executeWorkflow: unsupported('Executing a sub-workflow'),
+		executeWorkflow: async () => notSupported('Executing a sub-workflow'),
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,
 		restApiUrl: `${base}rest`,
@@ -795,7 +732,6 @@ function buildAdditionalData(options: AdditionalDataOptions): IWorkflowExecuteAd
 		currentNodeParameters: options.currentNodeParameters,
 		executionId: options.executionId,
 		hooks: options.hooks,
-		userId: options.userId,
 		workflowId: options.workflowId,
 		workflowSettings: options.workflowSettings,
 		variables: {},
@@ -803,7 +739,7 @@ function buildAdditionalData(options: AdditionalDataOptions): IWorkflowExecuteAd
 		logAiEvent: () => {},
 		sendDataToUI: () => {},
 		setExecutionStatus: () => {},
-		startRunnerTask: unsupported('The Code node task runner'),
+		startRunnerTask: async () => notSupported('The Code node task runner'),
 	};
 	return additionalData as unknown as IWorkflowExecuteAdditionalData;
 }
@@ -1508,11 +1444,12 @@ export interface WebhookServer {
 	close(): Promise<void>;
 }
 
-const SUPPORTED_RESPONSE_MODES = ['onReceived', 'lastNode', 'responseNode', 'formPage', 'streaming', 'hostedChat'];
+/** Response modes n8n 2.41 knows; the harness answers the first two, refuses the others. */
+const RESPONSE_MODES = ['onReceived', 'lastNode', 'responseNode', 'formPage', 'streaming', 'hostedChat'];
 
-function sendJsonError(res: HarnessWebhookResponse, statusCode: number, message: string, hint?: string) {
+function sendJsonError(res: HarnessWebhookResponse, statusCode: number, message: string): void {
 	if (res.headersSent || res.writableEnded) return;
-	res.status(statusCode).json({ code: statusCode === 404 ? 404 : 0, message, ...(hint ? { hint } : {}) });
+	res.status(statusCode).json({ code: statusCode === 404 ? 404 : 0, message });
 }
 
 /**
@@ -1677,9 +1614,12 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 		const description = hook.description;
 		const responseMode = evaluateSimple<string>(description.responseMode, 'onReceived');
 		const responseCode = evaluateSimple<number>(description.responseCode, 200);
-		if (!SUPPORTED_RESPONSE_MODES.includes(responseMode)) {
+		if (!RESPONSE_MODES.includes(responseMode)) {
 			sendJsonError(res, 500, `The response mode '${responseMode}' is not valid!`);
 			return;
+		}
+		if (responseMode !== 'onReceived' && responseMode !== 'lastNode') {
+			notSupported(`The webhook response mode '${responseMode}'`);
 		}
 
 		// n8n: version-1 nodes always get their body parsed; later versions only for parsable types
@@ -1785,7 +1725,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 		}
 
 		if (!responded) {
-			// lastNode / responseNode / other modes: answer when the run is over (simplified)
+			// lastNode: answer when the run is over
 			const result = await done.catch(() => undefined);
 			if (res.headersSent || res.writableEnded) return;
 			if (!result || result.error) {
@@ -1797,6 +1737,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 			const responseData = workflow.expression.getComplexParameterValue(
 				node, description.responseData as never, mode, additionalKeys, undefined, 'firstEntryJson',
 			);
+			if (responseData === 'firstEntryBinary') notSupported("A lastNode webhook answering with 'firstEntryBinary'");
 			if (responseData === 'allEntries') sendBody(res, responseCode, lastItems.map((i) => i.json));
 			else if (responseData === 'noData') sendBody(res, responseCode, undefined);
 			else sendBody(res, responseCode, lastItems[0]?.json ?? {
