@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, NodeOperationError } from '
 import { MaxApiClient } from '../../shared/transport/client';
 import { maxParallelRequests, parameterError, requestTimeoutMs } from '../descriptions/taskOptions';
 import { runTaskBatch, type TaskJob } from '../helpers/taskBatch';
+import { isToolMode } from '../helpers/toolMode';
 
 /**
  * What every operation does: read each item's job (a bad parameter becomes that item's error, before
@@ -20,5 +21,6 @@ export async function executeTasks(
 			return parameterError(ctx, error, itemIndex);
 		}
 	});
-	return await runTaskBatch(ctx, client, jobs, maxParallelRequests(ctx));
+	// An AI Agent tool reports a task that ended without results to the model as a result, not an error.
+	return await runTaskBatch(ctx, client, jobs, maxParallelRequests(ctx), { endedTasksAsOutput: isToolMode(ctx) });
 }

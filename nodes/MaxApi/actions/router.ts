@@ -1,4 +1,6 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { errorForModel, isToolMode, toolResultItems } from '../helpers/toolMode';
 
 import * as image from './image';
 import * as task from './task';
@@ -24,5 +26,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	return [await execute.call(this)];
+	if (!isToolMode(this)) return [await execute.call(this)];
+	// As an AI Agent tool: the model gets a compact result per task, and errors it can act on.
+	try {
+		return [toolResultItems(await execute.call(this))];
+	} catch (error) {
+		throw error instanceof NodeApiError || error instanceof NodeOperationError ? errorForModel(error) : error;
+	}
 }

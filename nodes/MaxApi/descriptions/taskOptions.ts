@@ -6,6 +6,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../shared/transport/client';
 
 const DEFAULT_REQUEST_TIMEOUT_SECONDS = DEFAULT_REQUEST_TIMEOUT_MS / 1000;
 import type { TaskJob } from '../helpers/taskBatch';
+import { isToolMode, NOT_AS_TOOL } from '../helpers/toolMode';
 import { InvalidParameter, validateBinaryPropertyName, validateTimeoutSeconds } from '../helpers/validation';
 import { POLLING } from '../helpers/waitForTask';
 
@@ -55,6 +56,7 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			name: 'downloadImages',
 			type: 'boolean',
 			default: true,
+			displayOptions: NOT_AS_TOOL, // a tool never downloads (see jobSettings)
 			description:
 				'Whether to download the finished images or video into binary data (result URLs expire after 7 days). The first file goes to the field named below, the next ones to that name with _1, _2… appended.',
 		},
@@ -63,6 +65,7 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			name: 'binaryPropertyName',
 			type: 'string',
 			default: 'data',
+			displayOptions: NOT_AS_TOOL,
 			description: 'Name of the binary field for the first file; further files get _1, _2… appended',
 		},
 		{
@@ -157,7 +160,8 @@ export function jobSettings(
 	}
 	return {
 		wait: ctx.getNodeParameter('waitForCompletion', itemIndex) as boolean,
-		download: options.downloadImages ?? true,
+		// An AI Agent tool never downloads: n8n hands a model JSON only, the files would be dropped.
+		download: isToolMode(ctx) ? false : (options.downloadImages ?? true),
 		binaryPropertyName: validateBinaryPropertyName(options.binaryPropertyName ?? 'data'),
 		timeoutMs: validateTimeoutSeconds(options.timeout ?? timing.timeoutSeconds) * 1000,
 		maxPollIntervalMs: maxPollSeconds * 1000,

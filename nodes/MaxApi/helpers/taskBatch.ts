@@ -44,6 +44,17 @@ interface ItemState {
 	task?: TaskData;
 	binary?: IBinaryKeyData;
 	error?: NodeError;
+	/** Why a waited-for task has no results, when that is output rather than an error (endedTasksAsOutput). */
+	ended?: NodeApiError;
+}
+
+export interface BatchOptions {
+	/**
+	 * A waited-for task that ended without results (FAILURE, TIMEOUT, CANCELLED, or SUCCESS without URLs)
+	 * becomes its item's output, with the error's message and explanation, instead of failing the run:
+	 * what an AI Agent tool needs, since the model can act on it.
+	 */
+	endedTasksAsOutput?: boolean;
 }
 
 /** Runs the batch; `jobs[i]` is the job of input item i, or the error its parameters raised. */
@@ -52,6 +63,7 @@ export async function runTaskBatch(
 	client: MaxApiClient,
 	jobs: Array<TaskJob | NodeOperationError>,
 	maxParallelRequests: number,
+	options: BatchOptions = {},
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = ctx.continueOnFail();
 
@@ -117,14 +129,13 @@ export async function runTaskBatch(
 					state.task = await limit(async () => await client.getTask(taskId, job.itemIndex));
 				}
 
-				if (job.wait && state.task.status !== 'SUCCESS') {
-					fail(state, taskEndedError(ctx, state.task, job.itemIndex));
-					return;
-				}
 				const urls = resultUrls(state.task);
-				if (job.wait && urls.length === 0) {
+				if (job.wait && (state.task.status !== 'SUCCESS' || urls.length === 0)) {
 					// Waited for results and got none: saying SUCCESS would hand downstream nodes nothing.
-					fail(state, noResultError(ctx, state.task, job.itemIndex));
+					const error =
+						state.task.status !== 'SUCCESS' ? taskEndedError(ctx, state.task, job.itemIndex) : noResultError(ctx, state.task, job.itemIndex);
+					if (options.endedTasksAsOutput) state.ended = error;
+					else fail(state, error);
 					return;
 				}
 				if (job.download && urls.length > 0) {
@@ -156,7 +167,8 @@ export async function runTaskBatch(
 		const base = state.task
 			? taskToJson(state.task, state.job.submit)
 			: { taskId: state.taskId ?? null, status: state.taskId ? 'UNKNOWN' : 'NOT_SUBMITTED' };
-		if (state.error) return { json: { ...base, ...errorJson(state.error) }, pairedItem };
+		const error = state.error ?? state.ended;
+		if (error) return { json: { ...base, ...errorJson(error) }, pairedItem };
 		return state.binary ? { json: base, binary: state.binary, pairedItem } : { json: base, pairedItem };
 	});
 }
