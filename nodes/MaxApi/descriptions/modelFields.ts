@@ -13,6 +13,7 @@ import {
 	type ModelField,
 	type ModelSpec,
 } from '../../shared/models';
+import { fromAi, NOT_AS_TOOL_SHOW, withToolDefault } from '../helpers/toolMode';
 
 /** Where each field goes in the panel, after the prompt. */
 const PANEL_ORDER: readonly InputKey[] = ['imageUrls', 'mediaUrls', 'mode', 'ratio', 'resolution', 'n', 'duration', 'fallback'];
@@ -22,6 +23,15 @@ const PROMPT_DESCRIPTIONS: Record<GenerationOperation, string> = {
 	imageToImage: 'The edit to make, e.g. "Restyle the subject in cyberpunk aesthetic"',
 	textToVideo: 'What happens in the video, in words',
 	imageToVideo: 'What happens in the video; Seedance refers to the files as @1, @2…',
+};
+
+/** What the model reads about the prompt it writes, when the node is an AI Agent tool. */
+const PROMPT_TOOL_DESCRIPTIONS: Record<GenerationOperation, string> = {
+	textToImage: 'Description of the image to generate (subject, setting, style, composition, lighting), from what the user asked for',
+	imageToImage:
+		'The edit to make to the source images, e.g. "Restyle the subject in a cyberpunk aesthetic" or "Put the product of the first image on the table of the second"',
+	textToVideo: 'Description of the video to generate (subject, action, setting, camera movement, style), from what the user asked for',
+	imageToVideo: 'What happens in the video made from the source files (action, camera movement, style); Seedance refers to the files as @1, @2… in their order',
 };
 
 function typicalTime(model: ModelSpec): string {
@@ -47,8 +57,9 @@ function modelProperty(operation: GenerationOperation): INodeProperties {
 	};
 }
 
-function promptProperty(operation: GenerationOperation): INodeProperties {
-	return {
+/** The Prompt; as an AI Agent tool the model writes it, unless the user sets it. */
+function promptProperties(operation: GenerationOperation): INodeProperties[] {
+	const property: INodeProperties = {
 		displayName: 'Prompt',
 		name: 'prompt',
 		type: 'string',
@@ -58,9 +69,51 @@ function promptProperty(operation: GenerationOperation): INodeProperties {
 		placeholder: 'e.g. A crow running down a neon-lit street',
 		description: PROMPT_DESCRIPTIONS[operation],
 	};
+	return withToolDefault(property, fromAi('prompt', PROMPT_TOOL_DESCRIPTIONS[operation]), operationShown(operation));
 }
 
-function fieldProperty(field: ModelField, modelIds: string[]): INodeProperties {
+/** The display conditions of an operation's fields (updateDisplayOptions adds them too; see withToolDefault). */
+function operationShown(operation: GenerationOperation): Record<string, string[]> {
+	const resource = operation === 'textToImage' || operation === 'imageToImage' ? 'image' : 'video';
+	return { resource: [resource], operation: [operation] };
+}
+
+/** The fields the model fills by default in the AI Agent tool (see toolDefault). */
+const TOOL_FILLED: readonly string[] = ['ratio', 'imageUrls', 'mediaUrls'];
+
+/**
+ * What the model fills by default when the node is an AI Agent tool: the content of the request (aspect
+ * ratio, source URLs). Fields that set the price (resolution, number of images, duration) and the
+ * model's modes stay the user's choice; the README shows how to hand one to the model.
+ */
+function toolDefault(field: ModelField, operation: GenerationOperation): string | undefined {
+	const media = operationShown(operation).resource[0];
+	if (field.kind === 'choice' && field.key === 'ratio') {
+		const values = field.options.map((option) => option.value).join(', ');
+		const fallback = fieldDefault(field);
+		const auto = field.default === undefined ? `, or ${NOT_SENT} to leave it to Max API` : '';
+		return fromAi(
+			'ratio',
+			`Aspect ratio (width:height) of the ${media}, one of ${values}${auto}. Choose from what the user asks for (portrait, landscape, square, a format); if nothing is said, ${fallback}.`,
+			'string',
+			String(fallback),
+		);
+	}
+	if (field.kind === 'urls') {
+		const count = field.max === undefined ? `at least ${field.min}` : field.min === field.max ? `${field.min}` : `${field.min} to ${field.max}`;
+		const about = (field.description ?? 'Public URLs of the source files.').replace(/\s*One per line.*$/, '');
+		return fromAi(field.key, `${about} Give ${count} http(s) URLs, separated by commas; only URLs the user gave or a tool returned.`);
+	}
+	return undefined;
+}
+
+function fieldProperty(field: ModelField, modelIds: string[], operation: GenerationOperation): INodeProperties[] {
+	const property = fieldPropertyOutsideTool(field, modelIds);
+	const toolValue = toolDefault(field, operation);
+	return toolValue === undefined ? [property] : withToolDefault(property, toolValue, operationShown(operation));
+}
+
+function fieldPropertyOutsideTool(field: ModelField, modelIds: string[]): INodeProperties {
 	const base = {
 		displayName: field.displayName,
 		name: field.key,
@@ -84,7 +137,7 @@ function fieldProperty(field: ModelField, modelIds: string[]): INodeProperties {
 }
 
 /** One property per distinct field definition of `key`, shown for the models that have exactly it. */
-function fieldProperties(models: ModelSpec[], key: InputKey): INodeProperties[] {
+function fieldProperties(models: ModelSpec[], key: InputKey, operation: GenerationOperation): INodeProperties[] {
 	const groups = new Map<string, { field: ModelField; ids: string[] }>();
 	for (const model of models) {
 		const field = model.fields.find((candidate) => candidate.key === key);
@@ -94,7 +147,7 @@ function fieldProperties(models: ModelSpec[], key: InputKey): INodeProperties[] 
 		group.ids.push(model.id);
 		groups.set(signature, group);
 	}
-	return [...groups.values()].map(({ field, ids }) => fieldProperty(field, ids));
+	return [...groups.values()].flatMap(({ field, ids }) => fieldProperty(field, ids, operation));
 }
 
 /**
@@ -109,7 +162,9 @@ function noticeProperties(models: ModelSpec[]): INodeProperties[] {
 		name: `${key}Notice${notices.length + 1}`,
 		type: 'notice',
 		default: '',
-		displayOptions: { show },
+		// In the AI Agent tool the model fills the ratio (an expression, which n8n counts as matching any
+		// value): a notice about its value would always show there.
+		displayOptions: { show: Object.keys(show).some((name) => TOOL_FILLED.includes(name)) ? { ...NOT_AS_TOOL_SHOW, ...show } : show },
 	});
 	for (const key of PANEL_ORDER) {
 		const offered = new Set<string | number>();
@@ -148,8 +203,8 @@ export function modelFieldProperties(operation: GenerationOperation): INodePrope
 	const models = modelsFor(operation);
 	return [
 		modelProperty(operation),
-		promptProperty(operation),
-		...PANEL_ORDER.flatMap((key) => fieldProperties(models, key)),
+		...promptProperties(operation),
+		...PANEL_ORDER.flatMap((key) => fieldProperties(models, key, operation)),
 		...noticeProperties(models),
 	];
 }

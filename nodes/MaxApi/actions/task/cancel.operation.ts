@@ -13,12 +13,12 @@ import {
 import { taskToJson } from '../../../shared/taskOutput';
 import { MaxApiClient } from '../../../shared/transport/client';
 import { parameterError, requestTimeoutMs } from '../../descriptions/taskOptions';
-import { taskIdProperty } from '../../descriptions/taskId';
+import { taskIdProperties } from '../../descriptions/taskId';
 import { errorJson } from '../../helpers/errorJson';
 import { validateTaskId } from '../../helpers/validation';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['cancel'] } }, [
-	taskIdProperty,
+	...taskIdProperties,
 ]);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

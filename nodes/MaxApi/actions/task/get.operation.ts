@@ -1,12 +1,12 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { jobSettings, optionsCollection, readTaskOptions } from '../../descriptions/taskOptions';
-import { taskIdProperty } from '../../descriptions/taskId';
+import { taskIdProperties } from '../../descriptions/taskId';
 import { validateTaskId } from '../../helpers/validation';
 import { executeTasks } from '../executeTasks';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, [
-	taskIdProperty,
+	...taskIdProperties,
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
