@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type Emulator, type Fault } from '../emulator';
+import { startEmulator, type Emulator, type EmulatorOptions, type Fault } from '../emulator';
 import type { RunResult } from '../harness/engine';
 import { runMaxApi } from '../support/maxApi';
 import { API_KEY, checkNodeRun, expectRowsDocumented, useReliabilityBed } from './invariants';
@@ -36,7 +36,11 @@ interface Row {
 	name: string;
 	/** Prompt directives of each item (one string per item; default one item, no directive). */
 	items?: string[];
-	operation?: 'textToImage' | 'imageToImage' | 'get';
+	operation?: 'textToImage' | 'imageToImage' | 'get' | 'cancel';
+	/** Cancel rows: makes the task to cancel at the emulator and returns its id (default: an id it does not know). */
+	task?: (emu: Emulator) => string;
+	/** Options of the row's emulator. */
+	emulator?: EmulatorOptions;
 	/** Extra node parameters / options. */
 	parameters?: Record<string, unknown>;
 	options?: Record<string, unknown>;
@@ -340,11 +344,133 @@ const downloadRows: Row[] = [
 	},
 ];
 
-export const rows: Row[] = [...submitRows, ...queryRows, ...downloadRows];
+const UNKNOWN_TASK = '7c1f3e0a-5b2d-4c8e-9f61-2a4b6d8e0c13';
+/** A task still running when the row cancels it (it would take a minute). */
+const running = (emu: Emulator) => emu.createTask({ prompt: 'a task to cancel', model: 'veo3_fast', latencyMs: 60_000 });
+/** The cancel requests a row's emulator received. */
+const cancels = (emu: Emulator) => emu.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/cancel'));
+const cancelled = ({ result, emu }: Context) => {
+	const [item] = result.outputOf('Max API');
+	expect(item.json).toMatchObject({ status: 'CANCELLED', model: 'veo3_fast', mediaType: 'video' });
+	expect(emu.stats().byTask[item.json.taskId as string].status).toBe('CANCELLED');
+};
+
+// Task → Cancel. A cancel changes nothing when repeated, so the node resends it like a query.
+const cancelRows: Row[] = [
+	{
+		name: 'cancel: a task id Max API does not know (404)',
+		operation: 'cancel',
+		expect: { error: new RegExp(`no task ${UNKNOWN_TASK} \\(code 404\\)`), description: /Check the task id/ },
+	},
+	{
+		name: 'cancel: a task that has ended (refused with 400)',
+		operation: 'cancel',
+		task: (emu) => emu.createTask({ prompt: 'already done', status: 'SUCCESS' }),
+		expect: {
+			error: /code 400: task cannot be cancelled in status SUCCESS/,
+			description: /only be cancelled before it has finished.*Look it up with Get Task.*cost nothing.*Task ID: /s,
+			check: ({ emu }) => expect(cancels(emu)).toHaveLength(1),
+		},
+	},
+	{
+		name: 'cancel: a PROCESSING task when Max API cancels PENDING tasks only (cancel page v-A)',
+		operation: 'cancel',
+		emulator: { cancellableStatuses: ['PENDING'] },
+		task: (emu) => emu.createTask({ prompt: 'busy', status: 'PROCESSING' }),
+		expect: {
+			error: /code 400: task cannot be cancelled in status PROCESSING/,
+			description: /only while it is queued.*Task ID: /s,
+			check: ({ emu, taskIds }) => expect(emu.stats().byTask[taskIds[0]]).toMatchObject({ status: 'PROCESSING', cancelledAt: null }),
+		},
+	},
+	{
+		name: 'cancel: 429 with Retry-After 1, then success',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'cancel', kind: 'http', status: 429, retryAfter: 1 }],
+		expect: {
+			recovery: 'resent after Retry-After; the task is CANCELLED',
+			check: (ctx) => {
+				cancelled(ctx);
+				const [first, second] = cancels(ctx.emu);
+				expect(second.time - first.time).toBeGreaterThanOrEqual(950);
+			},
+		},
+	},
+	{
+		name: 'cancel: 429 on every attempt',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'cancel', kind: 'http', status: 429, retryAfter: 0, times: 10 }],
+		expect: {
+			error: /code 429/,
+			description: /try again later.*cost nothing.*Task ID: /s,
+			check: ({ emu, taskIds }) => {
+				expect(cancels(emu)).toHaveLength(4);
+				expect(emu.stats().byTask[taskIds[0]].status).not.toBe('CANCELLED');
+			},
+		},
+	},
+	{
+		name: 'cancel: HTTP 503 twice, then success',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'cancel', kind: 'http', status: 503, times: 2 }],
+		expect: { recovery: 'resent; the task is CANCELLED', check: cancelled },
+	},
+	{
+		name: 'cancel: code 500 on HTTP 200, then success',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'cancel', kind: 'code', status: 500 }],
+		expect: { recovery: 'resent like a 5xx; the task is CANCELLED', check: cancelled },
+	},
+	{
+		name: 'cancel: HTTP 500 on every attempt',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'cancel', kind: 'http', status: 500, times: 10 }],
+		expect: {
+			error: /code 500/,
+			description: /Nothing was billed by this cancel request; try again later.*Task ID: /s,
+			check: ({ emu }) => expect(cancels(emu)).toHaveLength(4),
+		},
+	},
+	{
+		name: 'cancel: connection reset before Max API read the request, then success',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'cancel', kind: 'reset' }],
+		expect: { recovery: 'resent; the task is CANCELLED', check: cancelled },
+	},
+	{
+		name: 'cancel: connection reset on every attempt',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'cancel', kind: 'reset', times: 10 }],
+		expect: { error: /ECONNRESET/, description: /Nothing was billed by this cancel request; try again later.*Task ID: /s },
+	},
+	{
+		name: 'cancel: connection reset after Max API cancelled the task (the answer lost)',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'cancel', kind: 'resetAfterProcess' }],
+		expect: { recovery: 'the task is CANCELLED, and the output says so', check: cancelled },
+	},
+	{
+		name: 'cancel: the query after the cancel gets 503, then success',
+		operation: 'cancel',
+		task: running,
+		faults: [{ on: 'query', kind: 'http', status: 503 }],
+		expect: { recovery: 'the query is retried; the task is CANCELLED', check: cancelled },
+	},
+];
+
+export const rows: Row[] = [...submitRows, ...queryRows, ...downloadRows, ...cancelRows];
 
 describe('Max API faults: recovered, or an error that loses nothing and bills nothing twice', () => {
 	it.concurrent.each(rows)('$name', async (row) => {
-		const emu = await startEmulator({ apiKey: API_KEY, latencyMs: 150 });
+		const emu = await startEmulator({ apiKey: API_KEY, latencyMs: 150, ...row.emulator });
 		try {
 			await runRow(row, emu);
 		} finally {
@@ -359,17 +485,21 @@ async function runRow(row: Row, emu: Emulator): Promise<void> {
 		const directives = row.items ?? [''];
 		const prompts = directives.map((directive, index) => `${row.name} [item ${index}] ${directive}`.trim());
 		const operation = row.operation ?? 'textToImage';
+		// The task a cancel row cancels: made at the emulator, not by the node.
+		const existing = operation === 'cancel' && row.task ? [row.task(emu)] : [];
 		const parameters =
 			operation === 'get'
 				? { resource: 'task', operation: 'get', options: { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...row.options }, ...row.parameters }
-				: {
-						resource: 'image',
-						operation,
-						prompt: '={{ $json.prompt }}',
-						...(operation === 'imageToImage' ? { imageUrls: 'https://images.example.com/a.png' } : {}),
-						...row.parameters,
-						options: { downloadImages: false, requestTimeout: REQUEST_TIMEOUT_SECONDS, ...row.options },
-					};
+				: operation === 'cancel'
+					? { resource: 'task', operation: 'cancel', taskId: existing[0] ?? UNKNOWN_TASK }
+						: {
+							resource: 'image',
+							operation,
+							prompt: '={{ $json.prompt }}',
+							...(operation === 'imageToImage' ? { imageUrls: 'https://images.example.com/a.png' } : {}),
+							...row.parameters,
+							options: { downloadImages: false, requestTimeout: REQUEST_TIMEOUT_SECONDS, ...row.options },
+						};
 		if (row.faults) emu.inject(row.faults);
 
 		const started = Date.now();
@@ -380,7 +510,7 @@ async function runRow(row: Row, emu: Emulator): Promise<void> {
 			credentials: row.credentials ? { maxApi: row.credentials(emu) } : undefined,
 		});
 		const context: Context = { result, emu, elapsedMs: Date.now() - started, taskIds: [...emu.tasks.keys()] };
-		const checkPrompts = operation === 'get' ? [] : prompts;
+		const checkPrompts = operation === 'get' || operation === 'cancel' ? [] : prompts;
 		const secrets = row.credentials ? [WRONG_KEY] : [];
 
 		if ('error' in row.expect) {
@@ -390,6 +520,7 @@ async function runRow(row: Row, emu: Emulator): Promise<void> {
 			checkNodeRun(rowBed, {
 				result,
 				prompts: checkPrompts,
+				existingTasks: existing,
 				secrets,
 				unseenTasks: row.expect.unseenTasks,
 				error: { item: row.expect.item ?? 0, names: row.expect.error },
@@ -398,11 +529,11 @@ async function runRow(row: Row, emu: Emulator): Promise<void> {
 			expect(result.error).toBeUndefined();
 			const output = result.outputOf('Max API');
 			expect(output).toHaveLength(prompts.length);
-			if (!row.continueOnFail) {
+			if (!row.continueOnFail && operation !== 'cancel') {
 				expect(output.every((item) => item.json.status === 'SUCCESS')).toBe(true);
 				expect(emu.stats().tasksCreated).toBe(prompts.length);
 			}
-			checkNodeRun(rowBed, { result, prompts: checkPrompts, secrets });
+			checkNodeRun(rowBed, { result, prompts: checkPrompts, existingTasks: existing, secrets });
 		}
 		row.expect.check?.(context);
 	}

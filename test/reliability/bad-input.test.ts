@@ -13,14 +13,17 @@ import { API_KEY, checkNodeRun, expectRowsDocumented, useReliabilityBed } from '
 
 const bed = useReliabilityBed({ latencyMs: 200 });
 
-type Operation = 'textToImage' | 'imageToImage' | 'get';
+type Operation = 'textToImage' | 'imageToImage' | 'textToVideo' | 'imageToVideo' | 'get';
 
-/** Values of a valid item, per field (item 0 of every row uses them). */
+/** Values of a valid item, per field (item 0 of every row uses them, unless the row says otherwise). */
 const GOOD: Record<string, unknown> = {
 	ratio: '16:9',
 	resolution: '1k',
 	n: 1,
 	imageUrls: 'https://images.example.com/source.png',
+	mediaUrls: 'https://images.example.com/source.png',
+	duration: 8,
+	fallback: false,
 	callbackUrl: 'https://n8n.example.com/webhook/5f0c6b7e/maxapi?token=t',
 	timeout: 600,
 	maxPollInterval: 10,
@@ -31,6 +34,13 @@ const OPTION_FIELDS = ['callbackUrl', 'timeout', 'maxPollInterval', 'binaryPrope
 interface Row {
 	name: string;
 	operation?: Operation;
+	/**
+	 * The catalog model chosen in the node. Without one the row runs a node as saved before the
+	 * catalog (no model parameter: GPT Image 2), with the ratio, resolution and n it always had.
+	 */
+	model?: string;
+	/** Item 0's values where GOOD's do not suit the model. */
+	good?: Record<string, unknown>;
 	/** Item 1's bad values by field; a function gets the id of a real task (Get rows). */
 	bad: Record<string, unknown | ((ctx: { taskId: string }) => unknown)>;
 	/** Credential data instead of the emulator's. */
@@ -147,14 +157,100 @@ export const rows: Row[] = [
 	{ name: 'timeout negative', bad: { timeout: -30 }, expect: error('Timeout (Seconds)') },
 	{ name: 'max poll interval 0', bad: { maxPollInterval: 0 }, expect: error('Max Poll Interval (Seconds)') },
 	{ name: 'binary field name with spaces', bad: { binaryPropertyName: 'my image' }, expect: error('Put Output File in Field') },
+	// Seedream
+	{ name: 'Seedream 5 Lite: n = 5 (its most is 4)', model: 'seedream-5-lite', bad: { n: 5 }, expect: error('Number of Images') },
+	{ name: 'Seedream 4.5: ratio 5:4 (a GPT Image 2 ratio)', model: 'seedream-4.5', bad: { ratio: '5:4' }, expect: error('Aspect Ratio') },
+	{ name: 'Seedream image-to-image: an ftp: image URL', model: 'seedream-4', operation: 'imageToImage', bad: { imageUrls: 'ftp://files.example.com/a.png' }, expect: error('Image URLs') },
+	// Nano Banana
+	{ name: 'Nano Banana: ratio 1:1 (16:9 and 9:16 only)', model: 'nano-banana', bad: { ratio: '1:1' }, expect: error('Aspect Ratio') },
+	{ name: 'Nano Banana Pro: resolution 720p', model: 'nano-banana-pro', good: { resolution: '2k' }, bad: { resolution: '720p' }, expect: error('Resolution') },
+	{
+		name: 'Nano Banana: a resolution (the model has a fixed 1K)',
+		model: 'nano-banana',
+		bad: { resolution: '4k' },
+		expect: { normalised: 'ignored: no resolution sent', sent: { resolution: undefined } },
+	},
+	// Grok Imagine
+	{ name: 'Grok Imagine Lite: n = 5 (its most is 4)', model: 'grok-imagine/text-to-image-lite', bad: { n: 5 }, expect: error('Number of Images') },
+	{
+		name: 'Grok Imagine Lite: ratio 16:9 (the model takes none)',
+		model: 'grok-imagine/text-to-image-lite',
+		bad: { ratio: '16:9' },
+		expect: { normalised: 'ignored: no ratio sent (Max API refuses one)', sent: { ratio: undefined } },
+	},
+	{ name: 'Grok Imagine video: duration 8 (6, 10, 12, 16 or 20)', model: 'grok-imagine/text-to-video', operation: 'textToVideo', good: { duration: 6 }, bad: { duration: 8 }, expect: error('Duration (Seconds)') },
+	{ name: 'Grok Imagine video: mode "wild"', model: 'grok-imagine/text-to-video', operation: 'textToVideo', good: { mode: 'normal' }, bad: { mode: 'wild' }, expect: error('Mode') },
+	// Veo 3.1
+	{
+		name: 'Veo 3.1 Quality: first frame (1 image) of 4 s',
+		model: 'veo3',
+		operation: 'imageToVideo',
+		bad: { duration: 4 },
+		expect: error('Duration (Seconds)'),
+	},
+	{
+		name: 'Veo 3.1 Fast: 4 image URLs (its most is 3)',
+		model: 'veo3_fast',
+		operation: 'imageToVideo',
+		bad: { imageUrls: ['https://images.example.com/1.png', 'https://images.example.com/2.png', 'https://images.example.com/3.png', 'https://images.example.com/4.png'] },
+		expect: error('Image URLs'),
+	},
+	{ name: 'Veo 3.1 Lite: mode r2v (Lite has no references)', model: 'veo3_lite', operation: 'imageToVideo', good: { mode: 'i2v' }, bad: { mode: 'r2v' }, expect: error('Mode') },
+	{ name: 'Veo 3.1 Fast: ratio auto (its documented default is 16:9)', model: 'veo3_fast', operation: 'textToVideo', bad: { ratio: 'auto' }, expect: error('Aspect Ratio') },
+	{
+		name: 'Veo 3.1 Fast: duration "6" (text from an expression)',
+		model: 'veo3_fast',
+		operation: 'textToVideo',
+		bad: { duration: '6' },
+		expect: { normalised: 'sent as the number 6', sent: { duration: 6 } },
+	},
+	// Seedance
+	{
+		name: 'Seedance 2.0: 10 images (at most 9)',
+		model: 'seedance-2.0',
+		operation: 'imageToVideo',
+		bad: { mediaUrls: Array.from({ length: 10 }, (_, k) => `https://images.example.com/${k}.png`) },
+		expect: error('Media URLs'),
+	},
+	{
+		name: 'Seedance 2.0 Fast: 13 media files (at most 12)',
+		model: 'seedance-2.0-fast',
+		operation: 'imageToVideo',
+		bad: { mediaUrls: Array.from({ length: 13 }, (_, k) => `https://media.example.com/${k}.${k < 9 ? 'png' : 'mp4'}`) },
+		expect: error('Media URLs'),
+	},
+	{
+		name: 'Seedance 1.5 Pro: a video reference (images only)',
+		model: 'seedance-1.5-pro',
+		operation: 'imageToVideo',
+		bad: { mediaUrls: 'https://media.example.com/motion.mp4' },
+		expect: error('Media URLs'),
+	},
+	{ name: 'Seedance 1.5 Pro: duration 6 (5 or 10)', model: 'seedance-1.5-pro', operation: 'textToVideo', good: { duration: 5 }, bad: { duration: 6 }, expect: error('Duration (Seconds)') },
+	{ name: 'Seedance image-to-video: media URLs expression returning an object', model: 'seedance-2.0', operation: 'imageToVideo', bad: { mediaUrls: { url: 'https://images.example.com/a.png' } }, expect: error('Media URLs') },
+	{ name: 'Seedance: fallback "yes"', model: 'seedance-2.0', operation: 'textToVideo', bad: { fallback: 'yes' }, expect: error('Fallback') },
+	{
+		name: 'Seedance: fallback "true" (text from an expression)',
+		model: 'seedance-2.0',
+		operation: 'textToVideo',
+		bad: { fallback: 'true' },
+		expect: { normalised: 'sent as the boolean true', sent: { fallback: true } },
+	},
 ];
+
+/** The source-URL field a model's operation requires (item 0 and 1 both get a valid one unless the row sets it). */
+function sourceField(row: Row): string | undefined {
+	if (row.operation === 'imageToImage') return 'imageUrls';
+	if (row.operation === 'imageToVideo') return row.model?.startsWith('seedance') ? 'mediaUrls' : 'imageUrls';
+	return undefined;
+}
 
 function buildRun(row: Row, taskId: string) {
 	const operation = row.operation ?? 'textToImage';
 	const bad = Object.fromEntries(
 		Object.entries(row.bad).map(([field, value]) => [field, typeof value === 'function' ? value({ taskId }) : value]),
 	);
-	const good: Record<string, unknown> = { ...GOOD, taskId };
+	const good: Record<string, unknown> = { ...GOOD, ...row.good, taskId };
 	const items = [0, 1].map((index) => {
 		const item: Record<string, unknown> = { prompt: `item ${index}: ${row.name}` };
 		for (const field of Object.keys(bad)) if (field !== 'prompt') item[field] = good[field];
@@ -164,20 +260,34 @@ function buildRun(row: Row, taskId: string) {
 	const options: Record<string, unknown> = {};
 	for (const field of OPTION_FIELDS) if (field in bad) options[field] = value(field);
 
+	// A catalog model: its own fields only (the row's, and the source URLs it requires).
+	const modelFields = [...new Set([...Object.keys(bad), ...Object.keys(row.good ?? {}), sourceField(row)])].filter(
+		(field): field is string => field !== undefined && field !== 'prompt' && !OPTION_FIELDS.includes(field),
+	);
 	const parameters: Record<string, unknown> =
 		operation === 'get'
 			? { resource: 'task', operation: 'get', taskId: value('taskId'), waitForCompletion: false, options }
-			: {
-					resource: 'image',
-					operation,
-					prompt: '={{ $json.prompt }}',
-					...(operation === 'imageToImage' ? { imageUrls: value('imageUrls') } : {}),
-					ratio: value('ratio'),
-					resolution: value('resolution'),
-					n: value('n'),
-					waitForCompletion: false,
-					options,
-				};
+			: row.model
+				? {
+						resource: operation.endsWith('Video') ? 'video' : 'image',
+						operation,
+						model: row.model,
+						prompt: '={{ $json.prompt }}',
+						...Object.fromEntries(modelFields.map((field) => [field, value(field)])),
+						waitForCompletion: false,
+						options,
+					}
+				: {
+						resource: 'image',
+						operation,
+						prompt: '={{ $json.prompt }}',
+						...(operation === 'imageToImage' ? { imageUrls: value('imageUrls') } : {}),
+						ratio: value('ratio'),
+						resolution: value('resolution'),
+						n: value('n'),
+						waitForCompletion: false,
+						options,
+					};
 	return { parameters, items };
 }
 
