@@ -4,16 +4,21 @@
  * Performance benchmark of n8n-nodes-maxapi against the Max API emulator: batches, polling cost,
  * detection delay and memory, next to the alternatives, in one run, printed as one table.
  *
- *   npm run bench                                  # everything, L = 3000 ms, 3 repeats (medians)
+ *   npm run bench                                  # everything, L = 3000 ms (node rows also at 20000 ms), 3 repeats (medians)
  *   npm run bench -- --latency-ms 5000 --repeats 5
  *   npm run bench -- --only node,callbacks         # some sections only
+ *   npm run bench -- --only node --repeats 1 --no-write   # the node rows at both latencies, once
  *   npm run bench -- --only video --repeats 1      # the video download row only
  *
  * Options (flags, or the env variable in brackets):
  *   --latency-ms <ms>     generation latency L of every emulated task (BENCH_LATENCY_MS, default 3000)
+ *   --real-latency-ms <ms> the node section runs its rows again at this realistic L, the catalog's GPT Image 2
+ *                         taking 15-60 s (BENCH_REAL_LATENCY_MS, default 20000; 0: not run)
  *   --repeats <k>         runs per row; the table shows medians (BENCH_REPEATS, default 3)
  *   --only <list>         sections: node,callbacks,reference,nocode,memory,video,package (BENCH_ONLY, default all)
- *   --sizes <list>        N for node and callbacks (default 1,10,100)
+ *   --node-options <json> more options of the Max API node in the node rows, for diagnosis, e.g.
+ *                         '{"maxParallelRequests":20}' or '{"downloadImages":false}' (the rows say so)
+ *   --sizes <list>        N for node, callbacks and reference (default 1,10,100,1000 for node, 1,10,100 for the others)
  *   --reference-max-n <n> largest N the sequential reference strategy really runs; larger N are
  *                         extrapolated from the largest one run (default 10: N=100 would take ~5 min)
  *   --nocode-sizes <list> N for the no-code workflow in a real n8n (default 1,10,100)
@@ -51,7 +56,7 @@ function parseArgs(argv) {
 		else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) args[arg.slice(2)] = argv[++i];
 		else args[arg.slice(2)] = true;
 	}
-	const known = ['latency-ms', 'repeats', 'only', 'sizes', 'reference-max-n', 'nocode-sizes', 'memory-sizes', 'video-sizes', 'max-minutes', 'write', 'no-write', 'json', 'package-dir', 'help'];
+	const known = ['latency-ms', 'real-latency-ms', 'node-options', 'repeats', 'only', 'sizes', 'reference-max-n', 'nocode-sizes', 'memory-sizes', 'video-sizes', 'max-minutes', 'write', 'no-write', 'json', 'package-dir', 'help'];
 	const unknown = Object.keys(args).filter((key) => !known.includes(key));
 	if (unknown.length) throw new Error(`unknown option --${unknown[0]} (known: ${known.map((k) => `--${k}`).join(' ')})`);
 	return args;
@@ -71,12 +76,41 @@ function list(value, name) {
 		.map((s) => number(s, name, { min: 1, integer: true }));
 }
 
+function jsonObject(value, name) {
+	if (value === undefined) return undefined;
+	let parsed;
+	try {
+		parsed = JSON.parse(String(value));
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${name} must be a JSON object`);
+	return parsed;
+}
+
 function git(args) {
 	try {
 		return execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
 	} catch {
 		return '';
 	}
+}
+
+/** The 1-minute load average, sampled every 5 s while the bench runs (the machine is shared). */
+function startLoadSampler(ctx) {
+	ctx.info.load = [];
+	const sample = () => ctx.info.load.push(os.loadavg()[0]);
+	sample();
+	const timer = setInterval(sample, 5000);
+	timer.unref();
+	return () => (clearInterval(timer), sample());
+}
+
+function loadRange(ctx) {
+	const load = ctx.info.load ?? [];
+	if (!load.length) return 'unknown';
+	const sorted = [...load].sort((a, b) => a - b);
+	return `${sorted[0].toFixed(1)}–${sorted.at(-1).toFixed(1)} (median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}) on ${os.cpus().length} cores`;
 }
 
 function machine(ctx) {
@@ -120,8 +154,11 @@ async function main() {
 	const maxMinutes = number(args['max-minutes'] ?? 20, '--max-minutes', { min: 1 });
 	const ctx = {
 		L: number(args['latency-ms'] ?? process.env.BENCH_LATENCY_MS ?? 3000, '--latency-ms', { min: 100, integer: true }),
+		realL: number(args['real-latency-ms'] ?? process.env.BENCH_REAL_LATENCY_MS ?? 20000, '--real-latency-ms', { min: 0, integer: true }),
 		repeats: number(args.repeats ?? process.env.BENCH_REPEATS ?? 3, '--repeats', { min: 1, integer: true }),
 		sizes: list(args.sizes ?? '1,10,100', '--sizes'),
+		nodeSizes: list(args.sizes ?? '1,10,100,1000', '--sizes'),
+		nodeOptions: jsonObject(args['node-options'], '--node-options'),
 		referenceMaxN: number(args['reference-max-n'] ?? 10, '--reference-max-n', { min: 1, integer: true }),
 		nocodeSizes: list(args['nocode-sizes'] ?? '1,10,100', '--nocode-sizes'),
 		memorySizes: list(args['memory-sizes'] ?? '10,20', '--memory-sizes'),
@@ -140,7 +177,8 @@ async function main() {
 		.map((line) => line.slice(3));
 	ctx.info.git = { commit: git(['rev-parse', '--short', 'HEAD']), dirty: changed.join(', ') };
 	installSignalHandlers();
-	ctx.log(`L = ${ctx.L} ms, ${ctx.repeats} repeats, sections: ${only.join(', ')}`);
+	const stopLoadSampler = startLoadSampler(ctx);
+	ctx.log(`L = ${ctx.L} ms${only.includes('node') && ctx.realL && ctx.realL !== ctx.L ? ` (node rows also at ${ctx.realL} ms)` : ''}, ${ctx.repeats} repeats, sections: ${only.join(', ')}`);
 
 	const rows = [];
 	const failures = [];
@@ -157,11 +195,12 @@ async function main() {
 			}
 		}
 	} finally {
+		stopLoadSampler();
 		await stopAll();
 	}
 
 	const rank = (key) => ['node', 'callbacks', 'reference', 'nocode', 'memory', 'video', 'package'].indexOf(key);
-	rows.sort((a, b) => rank(a.key) - rank(b.key) || (a.n ?? 0) - (b.n ?? 0));
+	rows.sort((a, b) => rank(a.key) - rank(b.key) || (a.group ?? 0) - (b.group ?? 0) || (a.n ?? 0) - (b.n ?? 0));
 	const elapsed = (Date.now() - started) / 1000;
 	const argv = process.argv.slice(2).join(' ');
 	const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv ? ` -- ${argv}` : ''}` : `node ${path.relative(REPO, __filename)}${argv ? ` ${argv}` : ''}`;
@@ -169,7 +208,8 @@ async function main() {
 		`## Results of ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
 		'',
 		`- Command: \`${command}\` (took ${Math.floor(Math.round(elapsed) / 60)} min ${Math.round(elapsed) % 60} s)`,
-		`- Generation latency L = ${ctx.L} ms for every task; ${ctx.repeats} runs per row, medians shown; emulator in its own process`,
+		`- Generation latency L = ${ctx.L} ms for every task${rows.some((row) => row.L && row.L !== ctx.L) ? ` (node rows: also L = ${ctx.realL} ms, as marked)` : ''}; ${ctx.repeats} run${ctx.repeats === 1 ? '' : 's'} per row, medians shown; emulator in its own process`,
+		`- Load average (1 min) during the run: ${loadRange(ctx)}`,
 		machine(ctx),
 		'',
 		table(rows, ctx),
@@ -184,7 +224,7 @@ async function main() {
 	if (write) ctx.log(`table written to ${writeBenchmarksMd(block)}`);
 	else ctx.log('BENCHMARKS.md not written (partial run; --write forces it)');
 	if (typeof args.json === 'string') {
-		fs.writeFileSync(path.resolve(args.json), `${JSON.stringify({ startedAt: new Date(started).toISOString(), L: ctx.L, repeats: ctx.repeats, rows, failures }, null, 2)}\n`);
+		fs.writeFileSync(path.resolve(args.json), `${JSON.stringify({ startedAt: new Date(started).toISOString(), L: ctx.L, realL: ctx.realL, repeats: ctx.repeats, load: ctx.info.load, rows, failures }, null, 2)}\n`);
 		ctx.log(`raw figures written to ${path.resolve(args.json)}`);
 	}
 	if (failures.length) process.exitCode = 1;

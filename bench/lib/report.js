@@ -7,7 +7,7 @@ const LABELS = {
 	callbacks: 'Max API node submits with Callback URL → Max API Trigger (end-to-end)',
 	reference: '(b) reference: one item at a time, fixed 3 s polls (`bench/reference-strategy.js`)',
 	nocode: '(a) no-code, real n8n: HTTP Request submit → Wait 1 s → HTTP Request query → IF → loop, + download',
-	memory: 'Max API node in real n8n, 4k 16:9 PNGs (~25 MB, incompressible), filesystem binary mode',
+	memory: 'Max API node in real n8n, 4k 16:9 PNGs (~25 MB, incompressible), Expected Duration = L, filesystem binary mode',
 	video: 'Max API node in real n8n, one Veo 3.1 Fast video (MP4), Expected Duration = L, Download Results, filesystem binary mode',
 	package: '`npm pack` of the package',
 };
@@ -22,6 +22,22 @@ const fmt = {
 };
 
 const verdict = (ok) => (ok ? '**PASS**' : '**FAIL**');
+
+/** The generation latency of a row: its own (the node section runs at two), else the bench's. */
+const latencyOf = (row, ctx) => row.L ?? ctx.L;
+
+/** The Approach cell: the section's label, and for the node rows their latency and what the node is told. */
+function labelOf(row) {
+	if (row.key !== 'node' || row.L === undefined) return LABELS[row.key];
+	const usual = row.usualSeconds !== undefined ? `${row.usualSeconds} s` : 'its usual time';
+	const told =
+		row.expectedSeconds !== undefined
+			? `Expected Duration = ${row.expectedSeconds} s`
+			: `no Expected Duration: GPT Image 2's usual time in the catalog (${usual})`;
+	const why = row.informational ? ` — informational, no target: a task ${row.usualSeconds ? `${+(row.usualSeconds / (row.L / 1000)).toFixed(1)}× ` : ''}faster than usual, the schedule's worst case` : '';
+	const extra = row.nodeOptions ? `; node options ${JSON.stringify(row.nodeOptions)} (diagnosis)` : '';
+	return `${LABELS.node}; **L = ${row.L / 1000} s**, ${told}${extra}${why}`;
+}
 
 /** Medians over the runs of a row (each metric separately), plus the spread of the wall time. */
 function summarize(row) {
@@ -52,15 +68,24 @@ function summarize(row) {
 }
 
 function targetsFor(row, m, ctx) {
-	const L = ctx.L;
+	const L = latencyOf(row, ctx);
 	const checks = [];
 	if (row.key === 'node') {
-		if (row.n === 100) {
-			const limit = 1.2 * L + 1000;
-			checks.push(`wall ≤ 1.2·L + 1 s = ${fmt.s(limit)} s: ${verdict(m.wallMs <= limit)}`);
+		// The issue's targets, every row of every latency: wall ≤ 1.2·L + 1 s, mean detection delay
+		// ≤ 15% of L, requests per task ≤ 6 for a lone task and ≤ 2.5 for a batch.
+		const wallLimit = 1.2 * L + 1000;
+		const requestLimit = row.n === 1 ? 6 : 2.5;
+		const wallCheck = `wall ≤ 1.2·L + 1 s = ${fmt.s(wallLimit)} s`;
+		const requestCheck = `≤ ${requestLimit} req/task`;
+		const delayCheck = 'delay ≤ 15% of L';
+		if (row.informational) {
+			const state = (ok) => (ok ? 'met' : 'missed');
+			checks.push(`informational (not a target): ${wallCheck} ${state(m.wallMs <= wallLimit)}, ${requestCheck} ${state(m.requestsPerTask <= requestLimit)}, ${delayCheck} ${state(m.delayMeanMs <= 0.15 * L)}`);
+		} else {
+			checks.push(`${wallCheck}: ${verdict(m.wallMs <= wallLimit)}`);
+			checks.push(`${requestCheck}: ${verdict(m.requestsPerTask <= requestLimit)}`);
+			checks.push(`${delayCheck}: ${verdict(m.delayMeanMs <= 0.15 * L)}`);
 		}
-		checks.push(`≤ 6 req/task: ${verdict(m.requestsPerTask <= 6)}`);
-		checks.push(`delay ≤ 15% of L: ${verdict(m.delayMeanMs <= 0.15 * L)}`);
 	} else if (row.key === 'callbacks') {
 		checks.push(`≤ 2 req/task: ${verdict(m.requestsPerTask <= 2)}`);
 	} else if (row.key === 'memory') {
@@ -81,7 +106,7 @@ function targetsFor(row, m, ctx) {
 
 function cells(row, ctx) {
 	const m = summarize(row);
-	const L = ctx.L;
+	const L = latencyOf(row, ctx);
 	const runsNote = row.runs.length < ctx.repeats && !row.extrapolatedFrom && row.key !== 'package' ? ` (${row.runs.length} of ${ctx.repeats} runs: time budget)` : '';
 	if (row.key === 'package') {
 		const run = row.runs[0];
@@ -97,7 +122,7 @@ function cells(row, ctx) {
 			targetsFor(row, m, ctx),
 		];
 	}
-	if (row.runs.length === 0) return [LABELS[row.key], String(row.n), 'not run (time budget)', '', '', '', '', '', ''];
+	if (row.runs.length === 0) return [labelOf(row), String(row.n), 'not run (time budget)', '', '', '', '', '', ''];
 	const wall = row.extrapolatedFrom
 		? `≈ ${fmt.s(m.wallMs)} (extrapolated ×${row.n / row.extrapolatedFrom} from N=${row.extrapolatedFrom})`
 		: `${fmt.s(m.wallMs)}${row.runs.length > 1 ? ` (${fmt.s(m.wallMin)}–${fmt.s(m.wallMax)})` : ''}${row.key === 'callbacks' ? `; submit run ${fmt.s(m.submitMs)}` : ''}`;
@@ -115,7 +140,7 @@ function cells(row, ctx) {
 		rss = `${fmt.mb(m.peakRss)} (+${fmt.mb(m.peakRss - m.rssBefore)})`;
 	} else rss = '—';
 	return [
-		LABELS[row.key],
+		labelOf(row),
 		(row.key === 'video' ? `${row.n} × ${fmt.mb(row.fileBytes)}` : String(row.n)) + runsNote,
 		wall,
 		fmt.x(m.wallMs / L),
@@ -144,11 +169,12 @@ function table(rows, ctx) {
 	let previous;
 	for (const row of rows) {
 		const c = cells(row, ctx);
-		if (row.key === previous) c[0] = '〃';
-		previous = row.key;
+		const label = c[0];
+		if (label === previous) c[0] = '〃';
+		previous = label;
 		lines.push(`| ${c.map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`);
 	}
 	return lines.join('\n');
 }
 
-module.exports = { table, summarize, LABELS };
+module.exports = { table, summarize, LABELS, labelOf };

@@ -14,6 +14,12 @@ function mean(values) {
 	return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
 }
 
+/** The q-quantile (nearest rank) of the numbers, or undefined. */
+function quantile(values, q) {
+	const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+	return v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)] : undefined;
+}
+
 const MB = 1024 * 1024;
 
 /** Per-run request and detection figures from the emulator's stats. */
@@ -32,10 +38,12 @@ function taskMetrics(stats, n) {
 		downloadsPerTask: stats.downloads / n,
 		delayMeanMs: mean(delays),
 		delayMaxMs: delays.length ? Math.max(...delays) : undefined,
+		delayP90Ms: quantile(delays, 0.9),
 		undetected: tasks.length - delays.length,
 		submitSpreadMs: tasks.length ? Math.max(...tasks.map((t) => t.createdAt)) - Math.min(...tasks.map((t) => t.createdAt)) : undefined,
 		firstSubmitAt: tasks.length ? Math.min(...tasks.map((t) => t.createdAt)) : undefined,
 		lastCompletedAt: tasks.length ? Math.max(...tasks.map((t) => t.completedAt ?? 0)) : undefined,
+		lastDetectedAt: tasks.length ? Math.max(...tasks.map((t) => t.firstTerminalQueryAt ?? 0)) : undefined,
 	};
 }
 
@@ -63,4 +71,4 @@ async function repeatRuns(ctx, key, sizes, runOnce, describe) {
 	return rows;
 }
 
-module.exports = { sleep, median, mean, MB, taskMetrics, settle, repeatRuns };
+module.exports = { sleep, median, mean, quantile, MB, taskMetrics, settle, repeatRuns };

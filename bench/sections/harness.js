@@ -20,8 +20,13 @@ const NODE_TYPE = 'n8n-nodes-maxapi.maxApi';
 const TRIGGER_TYPE = 'n8n-nodes-maxapi.maxApiTrigger';
 const CREDENTIAL_REF = { maxApi: { id: '1', name: 'Max API account' } };
 
-/** Start → Max API (Text to Image) workflow spec for the harness. */
-function maxApiWorkflow({ pkg, emu, prompts, parameters = {}, options = {}, timeoutMs }) {
+/**
+ * Start → Max API (Text to Image, GPT Image 2 by default) workflow spec for the harness.
+ * `expectedSeconds` sets the node's Expected Duration option: how long the user tells the node its tasks
+ * take. Left out, the node waits by the catalog's usual time of the model (GPT Image 2: 15 s).
+ */
+function maxApiWorkflow({ pkg, emu, prompts, parameters = {}, options = {}, expectedSeconds, timeoutMs }) {
+	if (expectedSeconds !== undefined) options = { ...options, expectedDuration: expectedSeconds };
 	return {
 		pkg,
 		credentials: { maxApi: { apiKey: emu.apiKey, baseUrl: emu.url } },
