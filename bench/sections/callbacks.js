@@ -2,6 +2,8 @@
 // Section "callbacks": the Max API node submits N items without waiting, with the Callback URL of a
 // Max API Trigger served by the harness's webhook server (n8n's webhook handling, in this process).
 // Each callback is verified by the trigger (one query) and starts one run that downloads the image.
+// The node does not wait here (Wait for Completion off), so it never polls: Expected Duration, which
+// only shapes the polling schedule, plays no part, and the model's usual time does not either.
 const { startEmulatorProcess } = require('../lib/emulator-process');
 const { startSampler } = require('../lib/memory');
 const { repeatRuns, settle, taskMetrics } = require('../lib/util');

@@ -12,12 +12,18 @@
 // a control run of the same N tasks with Download Images off (same instance, small allocations)
 // shows what n8n and the polling cost without any image. The idle/control/measured protocol is
 // bench/lib/n8n-memory.js's, shared with the "video" section.
+//
+// The node is told the emulated latency (Expected Duration = L): GPT Image 2's usual time in the
+// catalog is 15 s, so without it the node would query each run's probe at 1.5 s and then not until
+// 15 s: both runs would then mostly measure n8n idling, which the video section found to swamp the
+// difference between them with garbage (see BENCHMARKS.md's video notes).
 const { startEmulatorProcess, request } = require('../lib/emulator-process');
 const { peaksAgainstControl } = require('../lib/n8n-memory');
 const { repeatRuns, taskMetrics } = require('../lib/util');
 const { startRealN8n, node, main, itemsCode } = require('./realn8n');
 
-function workflow(n, credentialId, { label = 'memory', resolution = '4k', download = true } = {}) {
+function workflow(n, credentialId, { label = 'memory', resolution = '4k', download = true, expectedSeconds } = {}) {
+	const options = { ...(expectedSeconds !== undefined ? { expectedDuration: expectedSeconds } : {}), ...(download ? {} : { downloadImages: false }) };
 	return {
 		name: `bench memory N=${n} ${resolution}${download ? '' : ' no download'}`,
 		nodes: [
@@ -27,7 +33,7 @@ function workflow(n, credentialId, { label = 'memory', resolution = '4k', downlo
 				'Max API',
 				'n8n-nodes-maxapi.maxApi',
 				1,
-				{ resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}', ratio: '16:9', resolution, n: 1, options: download ? {} : { downloadImages: false } },
+				{ resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}', ratio: '16:9', resolution, n: 1, options },
 				{ credentials: { maxApi: { id: credentialId, name: 'Max API (bench)' } } },
 			),
 		],
@@ -53,8 +59,9 @@ async function runOnce(ctx, { emu, n }) {
 		const { n8n } = instance;
 		const credentialId = (await n8n.createCredential('maxApi', 'Max API (bench)', { apiKey: emu.apiKey, baseUrl: emu.url })).id;
 		const warm = await n8n.createWorkflow(workflow(1, credentialId, { label: 'warm-up #latency:0', resolution: '1k' }));
-		const control = await n8n.createWorkflow(workflow(n, credentialId, { label: 'control', download: false }));
-		const measured = await n8n.createWorkflow(workflow(n, credentialId));
+		const expectedSeconds = ctx.L / 1000;
+		const control = await n8n.createWorkflow(workflow(n, credentialId, { label: 'control', download: false, expectedSeconds }));
+		const measured = await n8n.createWorkflow(workflow(n, credentialId, { expectedSeconds }));
 		const timeoutMs = Math.max(120_000, 20 * ctx.L + n * 5000);
 		await execute(n8n, warm.id, 1, 60_000);
 

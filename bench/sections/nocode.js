@@ -5,6 +5,8 @@
 // file) / false: back to Wait. Run in a real n8n. Wall time is taken from n8n's own run data, from
 // the start of the Submit node to the end of the last node run (the Code node and the editor-run
 // bookkeeping before it are left out, as the in-process rows have no such step).
+// No Max API node here, so nothing to tell about the expected latency: the loop polls every second
+// whatever the task's latency (about L / 1 s queries per task).
 const { startEmulatorProcess } = require('../lib/emulator-process');
 const { taskMetrics } = require('../lib/util');
 const { startRealN8n, node, main, itemsCode } = require('./realn8n');
