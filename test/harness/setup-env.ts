@@ -1,10 +1,11 @@
 /**
  * Side-effect module: prepares the process environment BEFORE n8n-core is loaded.
  *
- * engine.ts imports this file first. n8n-core reads its configuration (user folder, encryption key,
- * log level, binary data mode) from environment variables when its DI services are first built, and
- * InstanceSettings writes `<N8N_USER_FOLDER>/.n8n/config`. Pointing N8N_USER_FOLDER at a fresh temp
- * directory keeps the harness from ever touching ~/.n8n.
+ * core.ts imports this file first, and every harness module that uses n8n-core imports core.ts first.
+ * n8n-core reads its configuration (user folder, encryption key, log level, binary data mode) from
+ * environment variables when its DI services are first built, and InstanceSettings writes
+ * `<N8N_USER_FOLDER>/.n8n/config`. Pointing N8N_USER_FOLDER at a fresh temp directory keeps the
+ * harness from ever touching ~/.n8n.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
