@@ -6,21 +6,39 @@
 //   npx jest test/node.savedWorkflows.test.ts
 import type { INodeParameters } from 'n8n-workflow';
 
+import { startEmulator, type Emulator } from './emulator';
+import type { RunResult } from './harness/engine';
 import { startApiProxy, type ApiProxy } from './support/apiProxy';
 import { NODE_NAME, runMaxApi, useTestbed } from './support/maxApi';
 
 const bed = useTestbed({ latencyMs: 150 });
+const pairs = new Map<string, Promise<[RunResult, RunResult]>>();
+// An emulator of this file's own, never reset between tests: the saved nodes run all at once.
+let emu: Emulator;
 let proxy: ApiProxy;
 beforeAll(async () => {
-	proxy = await startApiProxy(bed.emu.url);
+	emu = await startEmulator({ latencyMs: 150 });
+	proxy = await startApiProxy(emu.url);
 });
-beforeEach(() => proxy.submits.splice(0));
-afterAll(async () => await proxy?.close());
+afterAll(async () => {
+	await Promise.allSettled(pairs.values());
+	await proxy?.close();
+	await emu?.close();
+});
+
+/** The submit bodies Max API received with this prompt. */
+function bodiesOf(prompt: unknown): unknown[] {
+	return proxy.submits.filter((body) => (body as { input?: { prompt?: unknown } }).input?.prompt === prompt);
+}
+
+async function start(parameters: INodeParameters) {
+	return await runMaxApi({ ...bed, emu }, { credentials: { maxApi: { apiKey: emu.apiKey, baseUrl: proxy.url } }, parameters });
+}
 
 async function run(parameters: INodeParameters) {
-	const result = await runMaxApi(bed, { credentials: { maxApi: { apiKey: bed.emu.apiKey, baseUrl: proxy.url } }, parameters });
+	const result = await start(parameters);
 	expect(result.error).toBeUndefined();
-	return { body: proxy.submits.at(-1), item: result.outputOf(NODE_NAME)[0] };
+	return { body: bodiesOf(parameters.prompt).at(-1), item: result.outputOf(NODE_NAME)[0] };
 }
 
 /** The node parameters of Max API nodes saved before the catalog, as n8n stored them (defaults omitted). */
@@ -69,15 +87,25 @@ const saved: Array<{ name: string; parameters: INodeParameters; model: string; i
 	},
 ];
 
-describe('a Max API node saved before the catalog (no model parameter) runs as GPT Image 2', () => {
-	it.each(saved)('$name', async ({ parameters, model, input, costUsd }) => {
-		// Run side by side with the same node with GPT Image 2 chosen in today's Model list.
+// Every saved node runs side by side with the same node with GPT Image 2 chosen in today's Model list,
+// all of them at once when the file starts (each saved node has its own prompt).
+beforeAll(() => {
+	for (const { name, parameters, model } of saved) {
 		const options = { ...(parameters.options as object), downloadImages: false };
-		const [before] = await Promise.all([run({ ...parameters, options }), run({ ...parameters, model, options })]);
+		const pair = Promise.all([start({ ...parameters, options }), start({ ...parameters, model, options })]);
+		pair.catch(() => undefined); // a failed run fails its own test
+		pairs.set(name, pair);
+	}
+});
+describe('a Max API node saved before the catalog (no model parameter) runs as GPT Image 2', () => {
+	it.each(saved)('$name', async ({ name, parameters, model, input, costUsd }) => {
+		const [asSaved, asToday] = await pairs.get(name)!;
+		expect(asSaved.error).toBeUndefined();
+		expect(asToday.error).toBeUndefined();
 		// Both sent the very same body.
-		expect(proxy.submits).toStrictEqual([{ model, input }, { model, input }]);
-
-		const { taskId, createdAt, updatedAt, ...json } = before.item.json;
+		expect(bodiesOf(parameters.prompt)).toStrictEqual([{ model, input }, { model, input }]);
+		// And the output is what it was.
+		const { taskId, createdAt, updatedAt, ...json } = asSaved.outputOf(NODE_NAME)[0].json;
 		expect(json).toStrictEqual({
 			status: 'SUCCESS',
 			model,
@@ -107,7 +135,7 @@ describe('a Max API node saved before the catalog (no model parameter) runs as G
 		const { item, body } = await run({ resource: 'image', operation: 'textToImage', prompt: 'later', waitForCompletion: false });
 		expect(body).toStrictEqual({ model: 'gpt-image-2/text-to-image', input: { prompt: 'later', resolution: '1k', n: 1 } });
 		expect(item.json).toMatchObject({ status: 'PENDING', model: 'gpt-image-2/text-to-image', urls: [], costUsd: 0 });
-		expect(bed.emu.stats().queries).toBe(0);
+		expect(emu.stats().byTask[item.json.taskId as string].queries).toBe(0);
 	});
 
 	it('Callback URL and User ID options are sent as before', async () => {
