@@ -108,17 +108,19 @@ function toolDefault(field: ModelField, operation: GenerationOperation): string 
 }
 
 function fieldProperty(field: ModelField, modelIds: string[], operation: GenerationOperation): INodeProperties[] {
-	const property = fieldPropertyOutsideTool(field, modelIds);
+	const property = fieldPropertyOutsideTool(field, modelIds, operation);
 	const toolValue = toolDefault(field, operation);
 	return toolValue === undefined ? [property] : withToolDefault(property, toolValue, operationShown(operation));
 }
 
-function fieldPropertyOutsideTool(field: ModelField, modelIds: string[]): INodeProperties {
+function fieldPropertyOutsideTool(field: ModelField, modelIds: string[], operation: GenerationOperation): INodeProperties {
 	const base = {
 		displayName: field.displayName,
 		name: field.key,
 		default: fieldDefault(field),
-		displayOptions: { show: { model: modelIds } },
+		// The operation's own conditions first: n8n shows a field as soon as one condition's value is an
+		// expression (a model chosen by expression), without checking the conditions after it.
+		displayOptions: { show: { ...operationShown(operation), model: modelIds } },
 		...(field.description ? { description: field.description } : {}),
 	};
 	switch (field.kind) {
@@ -154,7 +156,7 @@ function fieldProperties(models: ModelSpec[], key: InputKey, operation: Generati
  * Notices for values the chosen model does not take: a value that another model offers (it stays when
  * the user switches model) and the cross-field rules the panel can see.
  */
-function noticeProperties(models: ModelSpec[]): INodeProperties[] {
+function noticeProperties(models: ModelSpec[], operation: GenerationOperation): INodeProperties[] {
 	const notices: INodeProperties[] = [];
 	// Notices hold no value, but n8n still keys parameters by name: each gets its own.
 	const notice = (key: string, text: string, show: Record<string, Array<string | number>>): INodeProperties => ({
@@ -164,7 +166,13 @@ function noticeProperties(models: ModelSpec[]): INodeProperties[] {
 		default: '',
 		// In the AI Agent tool the model fills the ratio (an expression, which n8n counts as matching any
 		// value): a notice about its value would always show there.
-		displayOptions: { show: Object.keys(show).some((name) => TOOL_FILLED.includes(name)) ? { ...NOT_AS_TOOL_SHOW, ...show } : show },
+		displayOptions: {
+			show: {
+				...(Object.keys(show).some((name) => TOOL_FILLED.includes(name)) ? NOT_AS_TOOL_SHOW : {}),
+				...operationShown(operation),
+				...show,
+			},
+		},
 	});
 	for (const key of PANEL_ORDER) {
 		const offered = new Set<string | number>();
@@ -205,6 +213,6 @@ export function modelFieldProperties(operation: GenerationOperation): INodePrope
 		modelProperty(operation),
 		...promptProperties(operation),
 		...PANEL_ORDER.flatMap((key) => fieldProperties(models, key, operation)),
-		...noticeProperties(models),
+		...noticeProperties(models, operation),
 	];
 }
