@@ -56,6 +56,8 @@ describe('a sheet with a model column and a column for each field', () => {
 			{ model: 'nano-banana', prompt: 'sheet row 3', ratio: '9:16', resolution: '', n: '' },
 			{ model: 'nano-banana-pro', prompt: 'sheet row 4', ratio: '1:1', resolution: '4k', n: '' },
 			{ model: 'grok-imagine/text-to-image-lite', prompt: 'sheet row 5', ratio: '', resolution: '', n: 3 },
+			// Values that are another model's panel default (GPT Image 2's resolution 1k) are still asked for.
+			{ model: 'nano-banana-2', prompt: 'sheet row 6', ratio: '4:3', resolution: '1k', n: '' },
 		];
 		const result = await runSheet('image', 'textToImage', ['ratio', 'resolution', 'n'], rows, { extra: { options: { downloadImages: false } } });
 
@@ -66,6 +68,7 @@ describe('a sheet with a model column and a column for each field', () => {
 			{ model: 'nano-banana', input: { prompt: 'sheet row 3', ratio: '9:16' } },
 			{ model: 'nano-banana-pro', input: { prompt: 'sheet row 4', ratio: '1:1', resolution: '4k' } },
 			{ model: 'grok-imagine/text-to-image-lite', input: { prompt: 'sheet row 5', n: 3 } },
+			{ model: 'nano-banana-2', input: { prompt: 'sheet row 6', ratio: '4:3', resolution: '1k' } },
 		]);
 		const output = result.outputOf(NODE_NAME).map((item) => item.json);
 		expect(output.map(({ model, status, mediaType, costUsd, n }) => ({ model, status, mediaType, costUsd, n }))).toEqual([
@@ -74,9 +77,10 @@ describe('a sheet with a model column and a column for each field', () => {
 			{ model: 'nano-banana', status: 'SUCCESS', mediaType: 'image', costUsd: null, n: 1 },
 			{ model: 'nano-banana-pro', status: 'SUCCESS', mediaType: 'image', costUsd: null, n: 1 },
 			{ model: 'grok-imagine/text-to-image-lite', status: 'SUCCESS', mediaType: 'image', costUsd: 0.003, n: 3 },
+			{ model: 'nano-banana-2', status: 'SUCCESS', mediaType: 'image', costUsd: null, n: 1 },
 		]);
-		expect(output.map((json) => (json.urls as string[]).length)).toEqual([2, 2, 1, 1, 3]);
-		expect(bed.emu.stats().submits).toBe(5);
+		expect(output.map((json) => (json.urls as string[]).length)).toEqual([2, 2, 1, 1, 3, 1]);
+		expect(bed.emu.stats().submits).toBe(6);
 	});
 
 	it('Text to Video: each item is submitted with its own model, and its MP4 downloaded', async () => {
@@ -84,6 +88,8 @@ describe('a sheet with a model column and a column for each field', () => {
 			{ model: 'veo3_fast', prompt: 'clip 1', ratio: '9:16', resolution: '1080p', duration: 4, mode: '' },
 			{ model: 'seedance-2.0', prompt: 'clip 2', ratio: '1:1', resolution: '', duration: 5, mode: '' },
 			{ model: 'grok-imagine/text-to-video', prompt: 'clip 3', ratio: '', resolution: '480p', duration: 6, mode: 'fun' },
+			// Values that are Veo's defaults (16:9, 8 s) are still asked for when another model is given.
+			{ model: 'seedance-2.0-fast', prompt: 'clip 4', ratio: '16:9', resolution: '', duration: 8, mode: '' },
 		];
 		const result = await runSheet('video', 'textToVideo', ['ratio', 'resolution', 'duration', 'mode'], rows);
 
@@ -92,12 +98,14 @@ describe('a sheet with a model column and a column for each field', () => {
 			{ model: 'veo3_fast', input: { prompt: 'clip 1', ratio: '9:16', resolution: '1080p', duration: 4 } },
 			{ model: 'seedance-2.0', input: { prompt: 'clip 2', ratio: '1:1', duration: 5 } },
 			{ model: 'grok-imagine/text-to-video', input: { prompt: 'clip 3', resolution: '480p', duration: 6, mode: 'fun' } },
+			{ model: 'seedance-2.0-fast', input: { prompt: 'clip 4', ratio: '16:9', duration: 8 } },
 		]);
 		const output = result.outputOf(NODE_NAME);
 		expect(output.map(({ json: { model, mediaType, costUsd, duration } }) => ({ model, mediaType, costUsd, duration }))).toEqual([
 			{ model: 'veo3_fast', mediaType: 'video', costUsd: null, duration: 4 },
 			{ model: 'seedance-2.0', mediaType: 'video', costUsd: null, duration: 5 },
 			{ model: 'grok-imagine/text-to-video', mediaType: 'video', costUsd: 0.042, duration: 6 },
+			{ model: 'seedance-2.0-fast', mediaType: 'video', costUsd: null, duration: 8 },
 		]);
 		for (const item of output) {
 			expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4', fileName: `${item.json.taskId}-0.mp4` });
@@ -192,9 +200,18 @@ describe('a model id the operation does not have (Image URLs and Media URLs fill
 
 // n8n checks a node's required parameters before it runs a workflow, among those it shows. With Model
 // an expression, n8n cannot tell which model fields apply and shows them all: the required Image URLs
-// and Media URLs of every model, whatever the operation. Unless the workflow fills them, n8n refuses
-// to start the run ("The 'Max API' node has issues: Parameter "Image URLs" is required").
+// and Media URLs of every model (of every operation, unless the operation's conditions come before the
+// model's in the fields' displayOptions). Unless the workflow fills them, n8n refuses to start the run
+// ("The 'Max API' node has issues: Parameter "Image URLs" is required").
 describe('n8n starts the run', () => {
+	it('Image to Video with the model from an expression and only an Image URLs column (Veo models only)', async () => {
+		const rows = [{ model: 'veo3_fast', prompt: 'veo from a sheet', imageUrls: IMG }];
+		const result = await runSheet('video', 'imageToVideo', ['imageUrls'], rows, { extra: { waitForCompletion: false } });
+
+		expect(result.error?.message).toBeUndefined();
+		expect(bodiesFor(rows)).toStrictEqual([{ model: 'veo3_fast', input: { prompt: 'veo from a sheet', imageUrls: [IMG], ratio: '16:9', duration: 8 } }]);
+	});
+
 	it('Text to Image with the model from an expression and no Image URLs or Media URLs', async () => {
 		const rows = [{ model: 'seedream-4.5', prompt: 'only a model column' }];
 		const result = await runSheet('image', 'textToImage', [], rows, { extra: { waitForCompletion: false } });
