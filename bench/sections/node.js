@@ -41,6 +41,35 @@ function schedstat(pid) {
 const schedDelta = (before, after) =>
 	before && after ? { onCpuMs: Math.round(after.onCpuMs - before.onCpuMs), waitMs: Math.round(after.waitMs - before.waitMs) } : undefined;
 
+/** schedstat of the bench's and the emulator's main threads every 100 ms, to split a run into phases. */
+function startSchedSampler(emuPid) {
+	const samples = [];
+	const sample = () => samples.push({ t: Date.now(), bench: schedstat(process.pid), emulator: schedstat(emuPid) });
+	sample();
+	const timer = setInterval(sample, 100);
+	return {
+		stop: () => (clearInterval(timer), sample(), samples),
+	};
+}
+
+/**
+ * Per phase [from, to) of the run: its wall time and, for each main thread, the time on a CPU and
+ * waiting for one (from the samples nearest the bounds).
+ */
+function phaseSplit(samples, bounds) {
+	const at = (t) => samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]);
+	return bounds.map(({ name, from, to }) => {
+		const a = at(from);
+		const b = at(to);
+		return { name, wallMs: Math.round(to - from), bench: schedDelta(a.bench, b.bench), emulator: schedDelta(a.emulator, b.emulator) };
+	});
+}
+
+const describePhases = (phases) =>
+	phases
+		.map((p) => `${p.name} ${(p.wallMs / 1000).toFixed(1)} s${p.bench ? ` (bench CPU ${(p.bench.onCpuMs / 1000).toFixed(1)} + wait ${(p.bench.waitMs / 1000).toFixed(1)} s, emulator ${(p.emulator.onCpuMs / 1000).toFixed(1)} + ${(p.emulator.waitMs / 1000).toFixed(1)} s)` : ''}`)
+		.join('; ');
+
 /** The row groups of the section, in table order. */
 function variants(ctx) {
 	const usual = usualSeconds(ctx);
@@ -57,13 +86,13 @@ async function runOnce(ctx, { harness, pkg, emu, n, label, L, expectedSeconds })
 	const rssBefore = process.memoryUsage.rss();
 	const sampler = startSampler(process.pid);
 	const prompts = Array.from({ length: n }, (_, i) => `${label} ${i}`);
-	const schedBefore = { bench: schedstat(process.pid), emulator: schedstat(emu.pid) };
+	const schedSampler = startSchedSampler(emu.pid);
 	const started = Date.now();
 	const result = await harness.runWorkflow(
 		maxApiWorkflow({ pkg, emu, prompts, expectedSeconds, options: ctx.nodeOptions ?? {}, timeoutMs: Math.max(60_000, 20 * L + n * 500) }),
 	);
 	const ended = Date.now();
-	const sched = { bench: schedDelta(schedBefore.bench, schedstat(process.pid)), emulator: schedDelta(schedBefore.emulator, schedstat(emu.pid)) };
+	const samples = schedSampler.stop();
 	const peak = sampler.stop();
 	if (result.status !== 'success') throw new Error(`node run (N=${n}) ended ${result.status}: ${result.error?.message}`);
 	const out = result.outputOf('Max API');
@@ -79,9 +108,17 @@ async function runOnce(ctx, { harness, pkg, emu, n, label, L, expectedSeconds })
 		lastDetectedToEndMs: ended - metrics.lastDetectedAt,
 		lastCompletedToDetectedMs: metrics.lastDetectedAt - metrics.lastCompletedAt,
 	};
+	const lastSubmitAt = metrics.firstSubmitAt + metrics.submitSpreadMs;
+	const split = phaseSplit(samples, [
+		{ name: 'to first submit', from: started, to: metrics.firstSubmitAt },
+		{ name: 'submits', from: metrics.firstSubmitAt, to: lastSubmitAt },
+		{ name: 'last submit to last detection', from: lastSubmitAt, to: metrics.lastDetectedAt },
+		{ name: 'after', from: metrics.lastDetectedAt, to: ended },
+	]);
+	const sched = phaseSplit(samples, [{ name: 'run', from: started, to: ended }])[0];
 	const queriesHistogram = {};
 	for (const task of Object.values(stats.byTask)) queriesHistogram[task.queries] = (queriesHistogram[task.queries] ?? 0) + 1;
-	return { wallMs: ended - started, peakRss: peak.main, rssBefore, ...metrics, ...phases, queriesHistogram, sched };
+	return { wallMs: ended - started, peakRss: peak.main, rssBefore, ...metrics, ...phases, queriesHistogram, sched: { bench: sched.bench, emulator: sched.emulator }, phaseSplit: split };
 }
 
 async function run(ctx) {
@@ -107,7 +144,7 @@ async function run(ctx) {
 						`first submit after ${one.toFirstSubmitMs} ms, submits spread over ${one.submitSpreadMs} ms, ` +
 						`last completion seen ${one.lastCompletedToDetectedMs} ms late, last detection to end ${one.lastDetectedToEndMs} ms; ` +
 						(one.sched.bench ? `main thread on CPU ${one.sched.bench.onCpuMs} ms, waiting for a CPU ${one.sched.bench.waitMs} ms (emulator: ${one.sched.emulator?.onCpuMs} / ${one.sched.emulator?.waitMs} ms); ` : '') +
-						`peak RSS ${Math.round(one.peakRss / 1048576)} MB`,
+						`peak RSS ${Math.round(one.peakRss / 1048576)} MB; phases: ${describePhases(one.phaseSplit)}`,
 				);
 				const { sizes, ...rest } = variant;
 				rows.push(...groupRows.map((row) => ({ ...row, ...rest })));
