@@ -17,6 +17,12 @@ import { resultMedia, resultUrls, taskModel, taskToJson } from '../shared/taskOu
 import { MaxApiClient } from '../shared/transport/client';
 import { checkAgainstApi, checkSecret, parseCallbackBody, type Rejection } from '../shared/callback';
 
+/** How to get a callback to the Test URL while the editor listens (one run, then listening stops). */
+const SEND_TO_TEST_URL =
+	'To get a callback there, run a Max API node with Wait for Completion off and this Test URL as its Callback URL (Max API calls when the task ends, so your n8n must be reachable from the internet), or replay a finished task yourself: POST {"data": {"taskId": "TASK_ID", "status": "SUCCESS"}} (the task\'s id and final status) to the Test URL as application/json, adding ?token=YOUR_CALLBACK_TOKEN when the credential has a Callback Token. With Verify With Max API on, the run gets the task as Max API reports it, whichever way it came.';
+
+const TEST_URL_HELP = `<b>To test</b>: click <b>Execute step</b>; this node then listens on its <b>Test URL</b> until one callback arrives. ${SEND_TO_TEST_URL} Test URLs stop working when listening ends: give Max API the Production URL for real tasks.`;
+
 interface TriggerOptions {
 	downloadImages?: boolean;
 	binaryPropertyName?: string;
@@ -36,6 +42,18 @@ export class MaxApiTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		// Always needed: it holds the callback token, and the key that verifies tasks.
 		credentials: [{ name: 'maxApi', required: true }],
+		// The panel shown while the node listens on its Test URL (n8n's default text says "go to Max API and
+		// make an event happen", which is not how a callback comes).
+		triggerPanel: {
+			executionsHelp: {
+				inactive: `<b>While building your workflow</b>, click 'Execute step': this node listens on its Test URL for one callback. ${SEND_TO_TEST_URL} The run shows up in this editor.<br /><br /><b>Once you're happy with your workflow</b>, publish it and give Max API the Production URL as Callback URL: every callback then starts a run, listed in the workflow's executions.`,
+				active: `<b>While building your workflow</b>, click 'Execute step': this node listens on its Test URL for one callback. ${SEND_TO_TEST_URL} The run shows up in this editor.<br /><br /><b>Your workflow is published</b>: every callback to the Production URL also starts a run, listed in the workflow's executions.`,
+			},
+			activationHint: {
+				inactive: 'Once you have finished building your workflow, publish it: callbacks to the Production URL then start runs (they will not show up here).',
+				active: 'Callbacks to the Production URL also start runs, since this workflow is published (they will not show up here).',
+			},
+		},
 		webhooks: [
 			{
 				name: 'default',
@@ -47,8 +65,14 @@ export class MaxApiTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Paste this node's <b>Production URL</b> (above) into the Max API node's <b>Callback URL</b> option and turn off Wait for Completion there; the node adds the credential's Callback Token to it. Activate this workflow: the Test URL only works while the editor is listening. Max API calls from the internet and refuses localhost, so your n8n must be publicly reachable (n8n's WEBHOOK_URL setting).",
+					"Paste this node's <b>Production URL</b> (above) into the Max API node's <b>Callback URL</b> option and turn off Wait for Completion there; the node adds the credential's Callback Token to it. Then <b>Publish</b> this workflow (n8n 1.x: make it Active): only a published workflow receives callbacks on the Production URL. Max API calls from the internet and refuses localhost, so your n8n must be publicly reachable (n8n's WEBHOOK_URL setting).",
 				name: 'callbackNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: TEST_URL_HELP,
+				name: 'testUrlNotice',
 				type: 'notice',
 				default: '',
 			},
@@ -109,7 +133,8 @@ export class MaxApiTrigger implements INodeType {
 	};
 
 	// Max API has no endpoint to register callbacks: the URL travels with each submit (callBackUrl).
-	// n8n still calls these on activation, so they report success and change nothing remotely.
+	// n8n still calls these when the workflow is published (activated, in n8n 1.x), so they report
+	// success and change nothing remotely.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
