@@ -1,3 +1,6 @@
+// The harness' own tests, against a throwaway compiled package (fixture.ts) and a local API it talks to.
+// Longer than 400 lines on purpose: one file sets the package and the API up once for runs, workflow
+// files (NodeTestHarness), credential tests and webhooks.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -7,6 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	cleanupHarness,
 	loadPackage,
+	NodeTestHarness,
 	runWebhook,
 	runWorkflow,
 	startWebhookServer,
@@ -15,7 +19,7 @@ import {
 	userFolder,
 	type HarnessNode,
 	type LoadedPackage,
-} from './engine';
+} from './index';
 import { removeFixturePackage, writeFixturePackage } from './fixture';
 
 const NODE = 'n8n-nodes-fixture.fixture';
@@ -131,21 +135,13 @@ describe('n8n in-process harness', () => {
 		expect(userFolder).toContain('n8n-harness-');
 	});
 
-	it('runs items through the node with the generic authenticate applied and credential defaults filled', async () => {
-		const result = await runWorkflow({
-			nodes: [startNode([{ a: 1 }, { a: 2 }]), { name: 'Fixture', type: NODE, parameters: { operation: 'echo' } }],
-			connections: main('Start', 'Fixture'),
-			credentials: { fixtureApi: { apiKey: 'k1' } }, // baseUrl + apiVersion come from the type's defaults
-		});
-		expect(result.status).toBe('success');
-		expect(result.error).toBeUndefined();
-		const out = result.outputOf('Fixture');
-		expect(out.map((i) => i.json)).toEqual([
-			{ authorization: 'Bearer k1', apiVersion: 'v1', token: null, received: { a: 1 } },
-			{ authorization: 'Bearer k1', apiVersion: 'v1', token: null, received: { a: 2 } },
-		]);
-		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(result.executedNodes).toEqual(['Start', 'Fixture']);
+	// Tests as data (node-test-harness.ts): each workflows/*.workflow.json holds a workflow and, as
+	// pinData, the output its nodes must give. In the echo test, baseUrl and apiVersion of the
+	// credential come from the type's defaults.
+	const workflows = new NodeTestHarness({ dir: path.join(__dirname, 'workflows') });
+	workflows.setupTests({
+		workflowFiles: ['fixture-echo.workflow.json'],
+		credentials: { fixtureApi: { apiKey: 'k1' } },
 	});
 
 	it('applies a function-style authenticate and takes items from the items option', async () => {
@@ -256,25 +252,22 @@ describe('n8n in-process harness', () => {
 		expect(result.lastNodeExecuted).toBe('Fixture');
 	});
 
-	it('keeps going with continueOnFail (onError: continueRegularOutput)', async () => {
-		const result = await runWorkflow({
-			nodes: [
-				startNode([{ i: 0 }, { i: 1 }]),
-				{
-					name: 'Fixture',
-					type: NODE,
-					onError: 'continueRegularOutput',
-					parameters: { operation: 'fail', failStatus: 404 },
-				},
-			],
-			connections: main('Start', 'Fixture'),
-			credentials: { fixtureApi: { apiKey: 'k' } },
+	workflows.setupTests({
+		workflowFiles: ['fixture-continue-on-fail.workflow.json'],
+		credentials: { fixtureApi: { apiKey: 'k' } },
+	});
+
+	it('NodeTestHarness fails a run whose output differs from the expected items, and checks an expected error', async () => {
+		const echo = workflows.readWorkflowJSON('fixture-echo.workflow.json');
+		echo.credentials = { fixtureApi: { apiKey: 'another key' } };
+		await expect(workflows.runTest(echo)).rejects.toThrow(/Bearer k1/);
+
+		const result = await workflows.runTest({
+			description: 'no credential',
+			input: { workflowData: echo.input.workflowData },
+			output: { error: 'Node does not have any credentials set' },
 		});
-		expect(result.status).toBe('success');
-		expect(result.outputOf('Fixture').map((i) => i.json)).toEqual([
-			{ error: 'The resource you are requesting could not be found' },
-			{ error: 'The resource you are requesting could not be found' },
-		]);
+		expect(result.status).toBe('error');
 	});
 
 	it('surfaces a NodeOperationError with its description', async () => {
@@ -470,6 +463,23 @@ describe('n8n in-process harness', () => {
 				query: { z: '9' },
 				rawBody: 'a=1&b=two',
 			});
+		});
+
+		it('refuses response modes it does not re-create, saying so', async () => {
+			const server = await startWebhookServer({
+				nodes: [{ name: 'Trigger', type: TRIGGER, parameters: { responseMode: 'responseNode' } }],
+				nodeName: 'Trigger',
+			});
+			try {
+				const response = await post(server.url, '{}');
+				expect(response.status).toBe(500);
+				expect(JSON.parse(response.text)).toMatchObject({
+					message: "The webhook response mode 'responseNode' is not supported by the test harness",
+				});
+				expect(server.runs).toHaveLength(0);
+			} finally {
+				await server.close();
+			}
 		});
 
 		it('answers 404 for unknown paths', async () => {

@@ -2,6 +2,7 @@
  * Throwaway compiled community package used to validate the harness (engine.test.ts).
  * Written from strings into a temp dir; its only dependency, n8n-workflow, is linked to this repo's
  * copy so that the fixture and n8n-core share one n8n-workflow (as in a real n8n install).
+ * Longer than 400 lines because it is that package's source (two credentials, a node, two triggers).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
