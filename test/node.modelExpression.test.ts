@@ -6,7 +6,7 @@
 // property of that name, which may belong to another model.
 //
 //   npx jest test/node.modelExpression.test.ts
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startApiProxy, type ApiProxy } from './support/apiProxy';
 import { NODE_NAME, runMaxApi, useTestbed } from './support/maxApi';
@@ -37,7 +37,7 @@ async function runSheet(
 	const fromItem = Object.fromEntries(all.map((column) => [column, `={{ $json[${JSON.stringify(column)}] }}`]));
 	return await runMaxApi(bed, {
 		credentials: { maxApi: { apiKey: bed.emu.apiKey, baseUrl: proxy.url } },
-		items: rows,
+		items: rows as IDataObject[],
 		continueOnFail,
 		parameters: { resource, operation, model: '={{ $json.model }}', prompt: '={{ $json.prompt }}', ...fromItem, ...extra },
 	});
