@@ -119,7 +119,7 @@ function readCount(field: CountField, value: unknown, model: ModelSpec): number 
 function readFlag(field: ModelField, value: unknown, model: ModelSpec): true | undefined {
 	if (value === true || value === 'true') return true;
 	if (value === false || value === 'false' || value === undefined || value === '') return undefined;
-	throw new InvalidParameter(field.displayName, `${field.displayName} must be true or false, not ${JSON.stringify(value)}`, 'Turn it on or off.', model.name);
+	throw new InvalidParameter(field.displayName, `${field.displayName} must be true or false, not ${JSON.stringify(value)}`, 'Set it to true or false (an expression must give a boolean).', model.name);
 }
 
 function readField(field: ModelField, value: unknown, model: ModelSpec): string | number | boolean | string[] | undefined {

@@ -42,12 +42,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			output.push({ json: errorJson(taskId), pairedItem });
 			continue;
 		}
+		// The client raises only NodeApiError and NodeOperationError.
 		let failure: NodeApiError | NodeOperationError | undefined;
+		let refusal: NodeApiError | NodeOperationError | undefined;
 		try {
 			await client.cancelTask(taskId, itemIndex);
-			output.push({ json: taskToJson(await client.getTask(taskId, itemIndex)), pairedItem });
 		} catch (error) {
-			failure = error as NodeApiError | NodeOperationError; // the client raises only these
+			refusal = error as NodeApiError | NodeOperationError;
+		}
+		try {
+			const task = await client.getTask(taskId, itemIndex);
+			// A refusal of a task that is CANCELLED is a cancel that already happened: a resent request
+			// whose first answer was lost, or a second Cancel. Either way the user's intent holds.
+			if (refusal && task.status !== 'CANCELLED') failure = refusal;
+			else output.push({ json: taskToJson(task), pairedItem });
+		} catch (error) {
+			failure = refusal ?? (error as NodeApiError | NodeOperationError);
 		}
 		if (failure && !this.continueOnFail()) throw failure;
 		if (failure) output.push({ json: { taskId, ...errorJson(failure) }, pairedItem });
