@@ -101,7 +101,7 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 50 },
 			default: 5,
-			description: 'The most requests to Max API in flight at once, across all items of the run',
+			description: 'The most requests to Max API in flight at once, across all items of the run; result downloads (from the CDN) have a limit of the same number of their own',
 		},
 	];
 	return forSubmit ? [...submitOnly, ...common] : common;

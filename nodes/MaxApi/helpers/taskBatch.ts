@@ -73,6 +73,9 @@ export async function runTaskBatch(
 
 	const signal = ctx.getExecutionCancelSignal();
 	const limit = createLimiter(maxParallelRequests);
+	// Downloads go to the CDN, not to Max API, and take far longer than a status query: with a pool of
+	// their own they never hold up the queries that notice the other tasks finishing.
+	const limitDownloads = createLimiter(maxParallelRequests);
 	// Without continueOnFail the first failure ends the run: no new submits, no more waiting.
 	const stopOthers = new AbortController();
 	signal?.addEventListener('abort', () => stopOthers.abort(), { once: true });
@@ -140,7 +143,7 @@ export async function runTaskBatch(
 				}
 				if (job.download && urls.length > 0) {
 					const media = resultMedia(state.task, taskModel(state.task, job.submit));
-					state.binary = await limit(
+					state.binary = await limitDownloads(
 						async () => await downloadTaskResults(ctx, { taskId, urls, media }, job.binaryPropertyName, job.itemIndex, signal),
 					);
 				}
