@@ -24,7 +24,7 @@
  *   --nocode-sizes <list> N for the no-code workflow in a real n8n (default 1,10,100)
  *   --memory-sizes <list> N of 4k images for the memory section (default 10,20)
  *   --video-sizes <list>  sizes in MB (MiB) of the one video of the video section, a row each (default 30,300)
- *   --max-minutes <m>     time budget: remaining repeats are skipped past it (default 20)
+ *   --max-minutes <m>     time budget: remaining repeats are skipped past it (default 60; a full run takes ~30 min)
  *   --write / --no-write  write the table into BENCHMARKS.md (default: only when every section ran)
  *   --json <file>         also write every run's raw figures to this JSON file
  *   --package-dir <dir>   benchmark another build of the package (a folder with package.json and dist/,
@@ -151,7 +151,7 @@ async function main() {
 		.filter(Boolean);
 	for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`);
 	const started = Date.now();
-	const maxMinutes = number(args['max-minutes'] ?? 20, '--max-minutes', { min: 1 });
+	const maxMinutes = number(args['max-minutes'] ?? 60, '--max-minutes', { min: 1 });
 	const ctx = {
 		L: number(args['latency-ms'] ?? process.env.BENCH_LATENCY_MS ?? 3000, '--latency-ms', { min: 100, integer: true }),
 		realL: number(args['real-latency-ms'] ?? process.env.BENCH_REAL_LATENCY_MS ?? 20000, '--real-latency-ms', { min: 0, integer: true }),
