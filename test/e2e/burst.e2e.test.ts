@@ -122,16 +122,25 @@ test(ROW, async () => {
 	const burstMs = Date.now() - started;
 	// Where the answer time goes: before the trigger's verification query reaches Max API (n8n's webhook
 	// handling, the credential read), and from that query to the answer.
+	// (Only callbacks that were answered after a verification query: on an overloaded machine some are not
+	// answered at all, which the status check below reports, instead of a TypeError here.)
 	const split = emu.callbacks
 		.filter((c) => c.source === 'manual' && c.taskId !== probeTask && c.answeredAt !== null)
-		.map((c) => {
-			const query = emu.requests.find((r) => r.path === `/api/v1/task/${c.taskId}`)!;
-			return { toQuery: query.time - c.sentAt, queryToAnswer: c.answeredAt! - query.time };
+		.flatMap((c) => {
+			const query = emu.requests.find((r) => r.path === `/api/v1/task/${c.taskId}`);
+			return query ? [{ toQuery: query.time - c.sentAt, queryToAnswer: c.answeredAt! - query.time }] : [];
 		});
 
 	expect(answers).toHaveLength(CALLBACKS);
 	const notOk = answers.filter((a) => a.status === null || a.status < 200 || a.status > 299);
-	expect(notOk).toEqual([]);
+	if (notOk.length > 0) {
+		const slowest = Math.max(...answers.map((a) => a.ms));
+		process.stdout.write(
+			`[burst] ${notOk.length} of ${CALLBACKS} callbacks not answered 2xx (status null = no answer within the emulator's ` +
+				`10 s callback timeout; slowest ${slowest.toFixed(0)} ms; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs)\n`,
+		);
+	}
+	expect(notOk.map((a) => `${a.taskId}: ${a.status}`)).toEqual([]);
 	const times = answers.map((a) => a.ms).sort((a, b) => a - b);
 	process.stdout.write(
 		`[burst] ${CALLBACKS} callbacks, ${IN_FLIGHT} in flight, ${(burstMs / 1000).toFixed(1)} s: ` +
