@@ -196,7 +196,13 @@ export const rows: Row[] = [
 		expect: error('Image URLs'),
 	},
 	{ name: 'Veo 3.1 Lite: mode r2v (Lite has no references)', model: 'veo3_lite', operation: 'imageToVideo', good: { mode: 'i2v' }, bad: { mode: 'r2v' }, expect: error('Mode') },
-	{ name: 'Veo 3.1 Fast: ratio auto (its documented default is 16:9)', model: 'veo3_fast', operation: 'textToVideo', bad: { ratio: 'auto' }, expect: error('Aspect Ratio') },
+	{
+		name: 'Veo 3.1 Fast: ratio auto (Default; its documented default is 16:9)',
+		model: 'veo3_fast',
+		operation: 'textToVideo',
+		bad: { ratio: 'auto' },
+		expect: { normalised: 'sent as the documented default 16:9', sent: { ratio: '16:9' } },
+	},
 	{
 		name: 'Veo 3.1 Fast: duration "6" (text from an expression)',
 		model: 'veo3_fast',

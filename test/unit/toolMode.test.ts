@@ -47,7 +47,8 @@ describe('fields the model fills by default', () => {
 			{ key: 'prompt', type: 'string', defaultValue: undefined },
 			{ key: 'ratio', type: 'string', defaultValue: 'auto' },
 		]);
-		expect(values).toMatchObject({ model: 'gpt-image-2/text-to-image', resolution: '1k', n: 1, waitForCompletion: true });
+		// Resolution stays at the panel's Default, which sends GPT Image 2's documented 1k.
+		expect(values).toMatchObject({ model: 'gpt-image-2/text-to-image', resolution: 'auto', n: 1, waitForCompletion: true });
 		// The same parameter names as outside the tool.
 		expect(Object.keys(values).sort()).toEqual(Object.keys(parameters(false, OPERATIONS[0])).sort());
 	});
@@ -63,7 +64,8 @@ describe('fields the model fills by default', () => {
 			{ key: 'prompt', type: 'string', defaultValue: undefined },
 			{ key: 'ratio', type: 'string', defaultValue: '16:9' },
 		]);
-		expect(values).toMatchObject({ duration: 8, resolution: 'auto' });
+		// Duration stays at the panel's Default, which sends Veo's documented 8 s.
+		expect(values).toMatchObject({ duration: 'auto', resolution: 'auto' });
 	});
 
 	it('Get and Cancel: the task id; Create (any model) stays as the user writes it', () => {

@@ -4,7 +4,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { InvalidParameter } from '../../shared/invalidParameter';
-import { DEFAULT_MODEL, findModel, modelsFor, type GenerationOperation, type InputKey, type ModelSpec } from '../../shared/models';
+import { DEFAULT_MODEL, findModel, modelsFor, type GenerationOperation, type ModelSpec } from '../../shared/models';
 import { buildModelInput, fieldDefault } from '../../shared/models/input';
 import type { MaxApiClient } from '../../shared/transport/client';
 import { modelFieldProperties } from '../descriptions/modelFields';
@@ -51,28 +51,14 @@ export function readModel(ctx: IExecuteFunctions, itemIndex: number, operation: 
 	return model;
 }
 
-function isExpression(value: unknown): boolean {
-	return typeof value === 'string' && value.startsWith('=');
-}
-
-/** The values a field starts at in the panel, over every model of the operation that has it. */
-function panelDefaults(operation: GenerationOperation, key: InputKey): Array<string | number | boolean> {
-	return modelsFor(operation).flatMap((model) => model.fields.filter((field) => field.key === key).map(fieldDefault));
-}
-
 /** Reads and validates one item's parameters into a submit job; throws InvalidParameter. */
 function readGenerationJob(ctx: IExecuteFunctions, itemIndex: number, operation: GenerationOperation, client: MaxApiClient): TaskJob {
 	const model = readModel(ctx, itemIndex, operation);
 	const options = readTaskOptions(ctx, itemIndex);
-	// With the model from an expression n8n cannot tell which model's field is meant, so every model's
-	// variant of a field is "shown" and an untouched one holds some model's default. Such a value is
-	// taken as unset: the chosen model gets its own default (n8n-workflow's displayParameter shows a
-	// parameter whenever a value it depends on is an expression).
-	const modelFromExpression = isExpression(ctx.getNode().parameters.model);
-	const input = buildModelInput(model, ctx.getNodeParameter('prompt', itemIndex), (field) => {
-		const value = ctx.getNodeParameter(field.key, itemIndex, fieldDefault(field));
-		return modelFromExpression && panelDefaults(operation, field.key).includes(value as never) ? fieldDefault(field) : value;
-	});
+	// A field hidden from the panel reads as its start value, which is the same for every model.
+	const input = buildModelInput(model, ctx.getNodeParameter('prompt', itemIndex), (field) =>
+		ctx.getNodeParameter(field.key, itemIndex, fieldDefault(field)),
+	);
 	const submit = submitBody(model.id, input, options, client);
 	return { itemIndex, submit, ...jobSettings(ctx, itemIndex, options, model.timing) };
 }

@@ -90,7 +90,7 @@ function toolDefault(field: ModelField, operation: GenerationOperation): string 
 	const media = operationShown(operation).resource[0];
 	if (field.kind === 'choice' && field.key === 'ratio') {
 		const values = field.options.map((option) => option.value).join(', ');
-		const fallback = fieldDefault(field);
+		const fallback = field.default ?? NOT_SENT;
 		const auto = field.default === undefined ? `, or ${NOT_SENT} to leave it to Max API` : '';
 		return fromAi(
 			'ratio',
@@ -125,14 +125,20 @@ function fieldPropertyOutsideTool(field: ModelField, modelIds: string[], operati
 	};
 	switch (field.kind) {
 		case 'choice': {
-			const notSent = field.default === undefined ? [{ name: field.notSentName ?? 'Default', value: NOT_SENT, description: field.notSentDescription }] : [];
 			const options = field.options.map((option) => ({ name: option.name ?? String(option.value), value: option.value, description: option.description }));
-			return { ...base, type: 'options', options: [...notSent, ...options] };
+			const documented = field.options.find((option) => option.value === field.default);
+			const notSent =
+				documented !== undefined
+					? { name: `Default (${documented.name ?? String(documented.value)})`, value: NOT_SENT, description: `Max API's documented default, sent as ${String(documented.value)}` }
+					: { name: field.notSentName ?? 'Default', value: NOT_SENT, description: field.notSentDescription };
+			return { ...base, type: 'options', options: [notSent, ...options] };
 		}
 		case 'count':
 			return { ...base, type: 'number', typeOptions: { minValue: field.min, maxValue: field.max, numberPrecision: 0 } };
 		case 'urls':
-			return { ...base, type: 'string', typeOptions: { rows: 2 }, required: true, placeholder: field.placeholder };
+			// Not `required` for n8n: with a model chosen by expression every model's variant shows, and n8n
+			// would refuse to start until all were filled. The node checks it before anything is sent.
+			return { ...base, type: 'string', typeOptions: { rows: 2 }, placeholder: field.placeholder };
 		case 'flag':
 			return { ...base, type: 'boolean' };
 	}
@@ -184,7 +190,7 @@ function noticeProperties(models: ModelSpec[], operation: GenerationOperation): 
 			const field = model.fields.find((candidate) => candidate.key === key);
 			if (field?.kind !== 'choice') continue;
 			const own = new Set(field.options.map((option) => option.value));
-			if (field.default === undefined) own.add(NOT_SENT);
+			own.add(NOT_SENT);
 			const foreign = [...offered].filter((value) => !own.has(value));
 			if (foreign.length === 0) continue;
 			const allowed = field.options.map((option) => option.value).join(', ');

@@ -88,12 +88,12 @@ function readUrls(field: UrlListField, value: unknown, model: ModelSpec): string
 
 /** A choice's value as the options have it (a duration may arrive as the text "8" from an expression). */
 function readChoice(field: ChoiceField, value: unknown, model: ModelSpec): string | number | undefined {
-	const notSentAllowed = field.default === undefined;
-	if (notSentAllowed && (value === NOT_SENT || value === '' || value === undefined || value === null)) return undefined;
+	// The panel's "Default": the documented default where there is one (sent), else nothing.
+	if (value === NOT_SENT || value === '' || value === undefined || value === null) return field.default;
 	const values = field.options.map((option) => option.value);
 	const match = values.find((candidate) => candidate === value || (typeof candidate === 'number' && String(candidate) === String(value).trim()));
 	if (match !== undefined) return match;
-	const allowed = `${notSentAllowed ? `${NOT_SENT}, ` : ''}${values.join(', ')}`;
+	const allowed = `${NOT_SENT}, ${values.join(', ')}`;
 	throw new InvalidParameter(
 		field.displayName,
 		`${model.name} has no ${field.displayName} "${String(value)}"`,
@@ -153,11 +153,16 @@ export function buildModelInput(model: ModelSpec, prompt: unknown, read: (field:
 	return input;
 }
 
-/** The value a field starts at in the panel (the not-sent choice where the docs give no default). */
+/**
+ * The value a field starts at in the panel. Every choice starts at "Default" (`NOT_SENT`), which means
+ * the documented default where there is one: one start value per field key whatever the model, so a
+ * value the user chose is never mistaken for another model's start value (a model from an expression
+ * makes n8n fill every model's variant of a field).
+ */
 export function fieldDefault(field: ModelField): string | number | boolean {
 	switch (field.kind) {
 		case 'choice':
-			return field.default ?? NOT_SENT;
+			return NOT_SENT;
 		case 'count':
 			return field.default;
 		case 'urls':

@@ -29,10 +29,11 @@ export interface ChoiceField extends FieldBase {
 	kind: 'choice';
 	options: ReadonlyArray<{ value: string | number; name?: string; description?: string }>;
 	/**
-	 * The documented default: the field starts there and is always sent. Without one, the field starts
-	 * at the not-sent choice (`NOT_SENT`), named `notSentName`, and Max API decides.
+	 * The documented default, sent when the field is left at "Default" (`NOT_SENT`). Without one,
+	 * "Default" is not sent and Max API decides.
 	 */
 	default?: string | number;
+	/** The name and description of the "Default" choice, where there is no documented default. */
 	notSentName?: string;
 	notSentDescription?: string;
 }
