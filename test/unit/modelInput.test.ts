@@ -50,9 +50,10 @@ describe('GPT Image 2 input', () => {
 		expect(build(gptText, { ratio, resolution: '4k' }).resolution).toBe('4k');
 	});
 
-	it('refuses unknown resolutions, and an empty one (1k is its documented default, always sent)', () => {
+	it('refuses unknown resolutions; Default or an empty one sends the documented default, 1k', () => {
 		expect(refusal(() => build(gptText, { resolution: '8k' })).field).toBe('Resolution');
-		expect(refusal(() => build(gptText, { resolution: '' })).field).toBe('Resolution');
+		expect(build(gptText, { resolution: '' }).resolution).toBe('1k');
+		expect(build(gptText, { resolution: 'auto' }).resolution).toBe('1k');
 	});
 
 	it.each([0, 11, 2.5, -1, 'three', '', null, Number.NaN])('refuses %p images', (n) => {
