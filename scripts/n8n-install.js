@@ -13,8 +13,13 @@
  * sqlite3 is compiled against the Node 24 headers. Each step writes a stamp file; a later run whose
  * stamps match the pinned versions and the lockfile hash reuses the install (a few ms).
  *
+ * Long steps report progress every 10 s (30 s when the output is not a terminal): what is being done,
+ * npm's own count of package metadata and tarballs fetched out of the lockfile's packages, the time
+ * spent and an estimate of the time left (from npm's progress, else from the last install measured on
+ * this machine, kept in .dev/runtime/timings.json, else from a figure measured when this was written).
+ *
  * Usage: node scripts/n8n-install.js   (or require it: ensureRuntime() => {nodeBin, n8nBin, n8nDir})
- * Plain CommonJS, no dependencies, runs on Node 20.
+ * MAXAPI_INSTALL_VERBOSE=1 echoes npm's whole output. Plain CommonJS, no dependencies, runs on Node 20.
  */
 const fs = require('fs');
 const path = require('path');
@@ -34,6 +39,149 @@ function log(msg) {
 
 function secondsSince(t0) {
 	return ((Date.now() - t0) / 1000).toFixed(1);
+}
+
+/** An estimate: 75 s, 2.5 min, 1 h 5 min */
+function humanDuration(ms) {
+	const sec = Math.max(0, Math.round(ms / 1000));
+	if (sec < 90) return `${sec} s`;
+	const min = sec / 60;
+	if (min < 10) return `${(Math.round(min * 2) / 2).toString()} min`;
+	if (min < 60) return `${Math.round(min)} min`;
+	return `${Math.floor(min / 60)} h ${Math.round(min % 60)} min`;
+}
+
+// How long each step usually takes on a machine of this project's kind, used until this machine has
+// measured its own (timings.json). A first install over a slower connection takes longer (6.5 and 15
+// minutes for n8n were seen here): the estimate then follows npm's progress.
+const DEFAULT_STEP_MS = { node: 20000, n8n: 150000, sqlite: 75000 };
+
+function readTimings(runtimeDir) {
+	return readJson(path.join(runtimeDir, 'timings.json')) || {};
+}
+
+function recordTiming(runtimeDir, step, ms) {
+	const timings = readTimings(runtimeDir);
+	timings[step] = { ms, at: new Date().toISOString() };
+	try {
+		writeJson(path.join(runtimeDir, 'timings.json'), timings);
+	} catch {
+		// only an estimate is lost
+	}
+}
+
+/** Time spent: 45 s, 2 min 05 s */
+function clock(ms) {
+	const sec = Math.max(0, Math.round(ms / 1000));
+	return sec < 60 ? `${sec} s` : `${Math.floor(sec / 60)} min ${String(sec % 60).padStart(2, '0')} s`;
+}
+
+function progressEveryMs() {
+	return Number(process.env.MAXAPI_INSTALL_PROGRESS_MS) || (process.stdout.isTTY ? 10000 : 30000);
+}
+
+// npm's pace over the last 3 minutes sets the estimate of the time left: shorter windows swing with
+// the few slow requests or large packages of a moment, the pace since the start misses a slow end.
+const WINDOW_MS = 180000;
+
+/**
+ * Prints a line every few seconds while a long step runs: its name, time spent, npm's progress when
+ * known (feed it npm's `http fetch` log lines) and an estimate of the time left.
+ *   total: packages npm will fetch (from the lockfile); metadata: whether npm fetches each package's
+ *   metadata too (a lockfile without "resolved" URLs); expectedMs: the last measured duration.
+ */
+function progressReporter({ label, expectedMs, measured, total = 0, names = 0, metadata = false }) {
+	const t0 = Date.now();
+	// distinct URLs: npm logs a fetch for each copy of a package, cache hits included
+	const metaUrls = new Set();
+	const tarballUrls = new Set();
+	const units = metadata ? names + total : total;
+	const done = () => Math.min(units, (metadata ? Math.min(metaUrls.size, names) : 0) + Math.min(tarballUrls.size, total));
+	const samples = []; // [time, units done] over the last WINDOW_MS
+	const status = () => {
+		const now = Date.now();
+		const elapsed = now - t0;
+		const d = done();
+		samples.push([now, d]);
+		while (samples.length > 1 && now - samples[0][0] > WINDOW_MS) samples.shift();
+		const parts = [`${label}: ${clock(elapsed)}`];
+		if (total) {
+			const tarballs = `downloads ${Math.min(tarballUrls.size, total)}/${total}`;
+			const counts = metadata ? `metadata ${Math.min(metaUrls.size, names)}/${names}, ${tarballs}` : tarballs;
+			parts.push(`npm: ${counts} (${Math.floor((100 * d) / units)}%)`);
+		}
+		const f = units ? d / units : 0;
+		const paceSince = (ms) => {
+			const [tThen, dThen] = samples.find(([t]) => now - t <= ms) || samples[0];
+			return now - tThen >= 20000 ? (d - dThen) / (now - tThen) : d / elapsed;
+		};
+		// the last packages are often the largest: near the end, the last minute's pace counts if slower
+		const rate = f >= 0.85 ? Math.min(paceSince(WINDOW_MS), paceSince(60000)) : paceSince(WINDOW_MS);
+		const paced = f >= 0.1 && elapsed >= 30000;
+		let left;
+		if (f >= 1) left = 'unpacking and linking the last packages';
+		else if (paced && rate > 0) left = `about ${humanDuration((units - d) / rate)} left at npm's recent pace`;
+		else if (paced) left = `npm fetched nothing in the last ${humanDuration(now - samples[0][0])}`;
+		else if (elapsed < expectedMs) left = `about ${humanDuration(expectedMs - elapsed)} left (${measured})`;
+		else left = `taking longer than expected (${measured})`;
+		parts.push(left);
+		return parts.join('; ');
+	};
+	const timer = setInterval(() => log(status()), progressEveryMs());
+	timer.unref();
+	return {
+		onLine(line) {
+			const m = /^npm http fetch \S+ \d+ (\S+)/.exec(line);
+			if (!m) return;
+			if (/\.tgz(\?|$)/.test(m[1])) tarballUrls.add(m[1]);
+			else metaUrls.add(m[1]);
+		},
+		stop() {
+			clearInterval(timer);
+			return Date.now() - t0;
+		},
+	};
+}
+
+/** The estimate for a step: this machine's last measurement, else the built-in figure. */
+function expectation(runtimeDir, step) {
+	const t = readTimings(runtimeDir)[step];
+	if (t && t.ms > 0) return { expectedMs: t.ms, measured: `last install here: ${humanDuration(t.ms)}` };
+	return { expectedMs: DEFAULT_STEP_MS[step], measured: `usual: ${humanDuration(DEFAULT_STEP_MS[step])}` };
+}
+
+/** glibc or musl, as npm's lockfile "libc" field names them (null off Linux). */
+function currentLibc() {
+	if (process.platform !== 'linux') return null;
+	try {
+		return process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl';
+	} catch {
+		return 'glibc';
+	}
+}
+
+/**
+ * What npm will fetch for this lockfile on this platform: one tarball per distinct name@version
+ * (total), and, for a lockfile without "resolved" URLs, each package's metadata first (names).
+ */
+function lockfileWork(lockFile) {
+	const lock = readJson(lockFile);
+	if (!lock || !lock.packages) return { total: 0, names: 0, metadata: false };
+	const fits = (list, value) =>
+		!Array.isArray(list) || value === null || list.some((v) => (v.startsWith('!') ? v.slice(1) !== value : v === value));
+	const libc = currentLibc();
+	const versions = new Set();
+	const names = new Set();
+	let unresolved = 0;
+	for (const [key, entry] of Object.entries(lock.packages)) {
+		if (!key || entry.link || entry.inBundle) continue;
+		if (!fits(entry.os, process.platform) || !fits(entry.cpu, process.arch) || !fits(entry.libc, libc)) continue;
+		const name = entry.name || key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+		versions.add(`${name}@${entry.version}`);
+		names.add(name);
+		if (!entry.resolved) unresolved++;
+	}
+	return { total: versions.size, names: names.size, metadata: unresolved > versions.size / 2 };
 }
 
 function readJson(file) {
@@ -93,19 +241,27 @@ function node24Env(nodePkgDir, extra) {
 	return env;
 }
 
-function run(cmd, args, { cwd, env, label }) {
+function run(cmd, args, { cwd, env, label, onLine }) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';
-		const keep = (chunk) => {
-			out += chunk.toString();
-			if (out.length > 200000) out = out.slice(-100000);
+		const partial = { stdout: '', stderr: '' };
+		const keep = (stream) => (chunk) => {
 			if (process.env.MAXAPI_INSTALL_VERBOSE) process.stdout.write(chunk);
+			const lines = (partial[stream] + chunk.toString()).split('\n');
+			partial[stream] = lines.pop();
+			for (const line of lines) {
+				if (onLine) onLine(line);
+				// npm's per-request log feeds the progress, not the error report
+				if (!/^npm http fetch /.test(line)) out += line + '\n';
+			}
+			if (out.length > 200000) out = out.slice(-100000);
 		};
-		child.stdout.on('data', keep);
-		child.stderr.on('data', keep);
+		child.stdout.on('data', keep('stdout'));
+		child.stderr.on('data', keep('stderr'));
 		child.on('error', reject);
 		child.on('close', (code, signal) => {
+			out += partial.stdout + partial.stderr;
 			if (code === 0) return resolve(out);
 			const tail = out.split('\n').slice(-40).join('\n');
 			reject(new Error(`${label} failed (exit ${code}${signal ? ', ' + signal : ''}):\n${tail}`));
@@ -182,8 +338,9 @@ async function ensureNode(runtimeDir, npmCli) {
 	if (sameStamp(readJson(stampFile), expected) && fs.existsSync(nodeBin)) {
 		return { nodeBin, nodePkgDir, reused: true };
 	}
-	const t0 = Date.now();
-	log(`installing Node ${NODE_VERSION} from the npm registry (${pkgName}) ...`);
+	const nodeEstimate = expectation(runtimeDir, 'node');
+	log(`installing Node ${NODE_VERSION} from the npm registry (${pkgName}, ~190 MB; ${nodeEstimate.measured}) ...`);
+	const progress = progressReporter({ label: `Node ${NODE_VERSION}`, ...nodeEstimate });
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
 	writeJson(path.join(dir, 'package.json'), {
@@ -192,17 +349,23 @@ async function ensureNode(runtimeDir, npmCli) {
 		dependencies: { [pkgName]: NODE_VERSION },
 	});
 	const env = cleanNpmEnv({ ...process.env });
-	await run(
-		process.execPath,
-		[npmCli, 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
-		{ cwd: dir, env, label: `npm install ${pkgName}@${NODE_VERSION}` },
-	);
+	try {
+		await run(
+			process.execPath,
+			[npmCli, 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
+			{ cwd: dir, env, label: `npm install ${pkgName}@${NODE_VERSION}` },
+		);
+	} finally {
+		progress.stop();
+	}
 	const v = spawnSync(nodeBin, ['-v'], { encoding: 'utf8' });
 	if (v.status !== 0 || v.stdout.trim() !== `v${NODE_VERSION}`) {
 		throw new Error(`${nodeBin} -v gave ${JSON.stringify(v.stdout || v.stderr)}; expected v${NODE_VERSION}`);
 	}
 	writeJson(stampFile, { ...expected, installedAt: new Date().toISOString() });
-	log(`Node ${NODE_VERSION} ready in ${secondsSince(t0)}s`);
+	const ms = progress.stop();
+	recordTiming(runtimeDir, 'node', ms);
+	log(`Node ${NODE_VERSION} ready in ${humanDuration(ms)}`);
 	return { nodeBin, nodePkgDir, reused: false };
 }
 
@@ -225,27 +388,41 @@ async function ensureN8n(runtimeDir, npmCli, node) {
 		else fs.rmSync(path.join(dir, path.basename(f)), { force: true });
 	}
 
-	let t0 = Date.now();
 	const withLockfile = fs.existsSync(specFiles[1]);
-	log(`installing n8n@${N8N_VERSION} (${withLockfile ? 'from the committed lockfile' : 'no lockfile'}, ~2.2 GB) ...`);
-	await run(
-		node.nodeBin,
-		[
-			npmCli,
-			'install',
-			'--legacy-peer-deps',
-			'--ignore-scripts',
-			'--no-audit',
-			'--no-fund',
-			'--loglevel=error',
-		],
-		{ cwd: dir, env, label: `npm install n8n@${N8N_VERSION}` },
+	const work = withLockfile ? lockfileWork(specFiles[1]) : { total: 0, names: 0, metadata: false };
+	const n8nEstimate = expectation(runtimeDir, 'n8n');
+	const firstTime = !fs.existsSync(path.join(dir, 'node_modules', 'n8n'));
+	log(
+		`installing n8n@${N8N_VERSION} (${withLockfile ? `${work.total} packages from the committed lockfile` : 'no lockfile'}, ~2.2 GB; ` +
+			`${n8nEstimate.measured}${firstTime ? ', longer on a slow connection' : ''}; progress every ` +
+			`${humanDuration(progressEveryMs())}) ...`,
 	);
+	const progress = progressReporter({ label: `n8n@${N8N_VERSION}`, ...n8nEstimate, ...work });
+	try {
+		await run(
+			node.nodeBin,
+			[
+				npmCli,
+				'install',
+				'--legacy-peer-deps',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				// one log line per request: the progress reporter counts them
+				'--loglevel=http',
+			],
+			{ cwd: dir, env, label: `npm install n8n@${N8N_VERSION}`, onLine: progress.onLine },
+		);
+	} finally {
+		progress.stop();
+	}
 	const installed = readJson(path.join(dir, 'node_modules', 'n8n', 'package.json'));
 	if (!installed || installed.version !== N8N_VERSION) {
 		throw new Error(`installed n8n is ${installed && installed.version}, expected ${N8N_VERSION}`);
 	}
-	log(`n8n@${N8N_VERSION} installed in ${secondsSince(t0)}s`);
+	const n8nMs = progress.stop();
+	recordTiming(runtimeDir, 'n8n', n8nMs);
+	log(`n8n@${N8N_VERSION} installed in ${humanDuration(n8nMs)}`);
 
 	const sqliteLoads = () =>
 		spawnSync(
@@ -255,16 +432,23 @@ async function ensureN8n(runtimeDir, npmCli, node) {
 		);
 	// npm leaves an already compiled sqlite3 (N-API, so tied to no Node version) alone when nothing changed.
 	if (sqliteLoads().status !== 0) {
-		t0 = Date.now();
-		log('compiling sqlite3 against the Node 24 headers (npm rebuild sqlite3, ~70 s) ...');
-		await run(node.nodeBin, [npmCli, 'rebuild', 'sqlite3', '--build-from-source', '--loglevel=error'], {
-			cwd: dir,
-			env,
-			label: 'npm rebuild sqlite3',
-		});
+		const sqliteEstimate = expectation(runtimeDir, 'sqlite');
+		log(`compiling sqlite3 against the Node 24 headers (npm rebuild sqlite3; ${sqliteEstimate.measured}) ...`);
+		const sqliteProgress = progressReporter({ label: 'compiling sqlite3', ...sqliteEstimate });
+		try {
+			await run(node.nodeBin, [npmCli, 'rebuild', 'sqlite3', '--build-from-source', '--loglevel=error'], {
+				cwd: dir,
+				env,
+				label: 'npm rebuild sqlite3',
+			});
+		} finally {
+			sqliteProgress.stop();
+		}
 		const check = sqliteLoads();
 		if (check.status !== 0) throw new Error(`sqlite3 does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
-		log(`sqlite3 compiled in ${secondsSince(t0)}s`);
+		const sqliteMs = sqliteProgress.stop();
+		recordTiming(runtimeDir, 'sqlite', sqliteMs);
+		log(`sqlite3 compiled in ${humanDuration(sqliteMs)}`);
 	}
 
 	writeJson(stampFile, { ...expected, installedAt: new Date().toISOString() });
@@ -288,7 +472,7 @@ async function ensureRuntime(options = {}) {
 		log(
 			reused
 				? `reusing ${path.relative(process.cwd(), runtimeDir) || runtimeDir} (Node ${NODE_VERSION}, n8n ${N8N_VERSION}) - ${secondsSince(t0)}s`
-				: `runtime ready in ${secondsSince(t0)}s`,
+				: `runtime ready in ${clock(Date.now() - t0)}`,
 		);
 		return {
 			nodeBin: node.nodeBin,
@@ -304,7 +488,7 @@ async function ensureRuntime(options = {}) {
 	});
 }
 
-module.exports = { ensureRuntime, NODE_VERSION, N8N_VERSION, findNpmCli };
+module.exports = { ensureRuntime, NODE_VERSION, N8N_VERSION, findNpmCli, progressReporter, lockfileWork };
 
 if (require.main === module) {
 	ensureRuntime().then(
