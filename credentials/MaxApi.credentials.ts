@@ -41,7 +41,7 @@ export class MaxApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			// The modal shows a description only as a tooltip while the field has focus; the hint is always shown.
-			hint: 'Optional: any long random string. The Max API node adds it to Callback URLs and the Max API Trigger refuses callbacks without it. Empty: no check, so anyone who knows the trigger\'s URL can call it.',
+			hint: 'Optional: any long random string. The Max API node adds it to Callback URLs and the Max API Trigger refuses callbacks without it. Empty: no token check, so anyone who knows the trigger\'s URL can call it (Verify With Max API still checks each task).',
 			description:
 				'A secret of your own that proves a callback comes from a Callback URL you gave Max API (Max API does not sign callbacks). When set, the Max API node adds it to every Callback URL (?token=…) and the Max API Trigger refuses callbacks that lack it (401) or carry another (403): use this same credential in both nodes. When empty, Callback URLs carry no token and the trigger accepts requests from anyone who knows its URL; with Verify With Max API on, only real finished tasks of your account then start runs, but such a task can be replayed. Changing it makes the callbacks of tasks already submitted fail. Stored encrypted with the credential, never in workflows.',
 		},

@@ -19,9 +19,9 @@ import { checkAgainstApi, checkSecret, parseCallbackBody, type Rejection } from 
 
 /** How to get a callback to the Test URL while the editor listens (one run, then listening stops). */
 const SEND_TO_TEST_URL =
-	'To get a callback there, run a Max API node with Wait for Completion off and this Test URL as its Callback URL (Max API calls when the task ends, so your n8n must be reachable from the internet), or replay a finished task yourself: POST {"data": {"taskId": "TASK_ID", "status": "SUCCESS"}} (the task\'s id and final status) to the Test URL as application/json, adding ?token=YOUR_CALLBACK_TOKEN when the credential has a Callback Token. With Verify With Max API on, the run gets the task as Max API reports it, whichever way it came.';
+	'Send it one by running a Max API node with Wait for Completion off and this Test URL as Callback URL (your n8n must be reachable from the internet), or replay a finished task yourself: POST {"data": {"taskId": "TASK_ID", "status": "SUCCESS"}} (its id and final status) as application/json to the Test URL, with ?token=YOUR_CALLBACK_TOKEN if the credential has a Callback Token. With Verify With Max API on, the run gets the task as Max API reports it.';
 
-const TEST_URL_HELP = `<b>To test</b>: click <b>Execute step</b>; this node then listens on its <b>Test URL</b> until one callback arrives. ${SEND_TO_TEST_URL} Test URLs stop working when listening ends: give Max API the Production URL for real tasks.`;
+const TEST_URL_HELP = `<b>To test</b>: click <b>Execute step</b>; this node then listens on its <b>Test URL</b> (Webhook URLs, above) for one callback. ${SEND_TO_TEST_URL} For real tasks, give Max API the Production URL: a Test URL works only while the editor listens.`;
 
 interface TriggerOptions {
 	downloadImages?: boolean;
