@@ -212,11 +212,30 @@ function noticeProperties(models: ModelSpec[], operation: GenerationOperation): 
 	return notices;
 }
 
+/**
+ * A notice when Model holds another operation's model: n8n keeps the value when the Resource changes
+ * (it re-checks an options value only for fields shown at that moment, and this operation's Model was
+ * not), so e.g. Seedream 4.5 would stay after switching from Image to Video.
+ */
+function foreignModelNotice(operation: GenerationOperation): INodeProperties {
+	const own = [...new Set(modelsFor(operation).map((model) => model.id))];
+	return {
+		displayName: 'This model does not serve this operation: choose one from the Model list.',
+		name: 'modelNotice',
+		type: 'notice',
+		default: '',
+		// Hidden for this operation's models and for a model from an expression (not known here). A `show`
+		// on the model would not do: n8n shows a field as soon as a shown-on value is an expression.
+		displayOptions: { show: operationShown(operation), hide: { model: [...own, { _cnd: { startsWith: '=' } }] } },
+	};
+}
+
 /** The Model list, the prompt and the model fields of one generation operation, in panel order. */
 export function modelFieldProperties(operation: GenerationOperation): INodeProperties[] {
 	const models = modelsFor(operation);
 	return [
 		modelProperty(operation),
+		foreignModelNotice(operation),
 		...promptProperties(operation),
 		...PANEL_ORDER.flatMap((key) => fieldProperties(models, key, operation)),
 		...noticeProperties(models, operation),
