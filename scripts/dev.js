@@ -24,6 +24,7 @@ const path = require('path');
 const crypto = require('crypto');
 const { spawn } = require('child_process');
 const { ensureRuntime, findNpmCli } = require('./n8n-install');
+const { npmEnv, packPackage } = require('./pack');
 const { startN8n } = require('./n8n-server');
 
 const REPO = path.resolve(__dirname, '..');
@@ -44,9 +45,7 @@ const say = (msg) => process.stdout.write(`[dev] ${msg}\n`);
 
 function runNpm(args, label) {
 	return new Promise((resolve, reject) => {
-		const env = { ...process.env };
-		for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !/^npm_config_(cache|registry)$/i.test(k)) delete env[k];
-		const child = spawn(process.execPath, [findNpmCli(), ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [findNpmCli(), ...args], { cwd: REPO, env: npmEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';
 		child.stdout.on('data', (c) => (out += c));
 		child.stderr.on('data', (c) => (out += c));
@@ -71,12 +70,9 @@ async function buildAndPack() {
 	t = Date.now();
 	fs.mkdirSync(PACK_DIR, { recursive: true });
 	for (const f of fs.readdirSync(PACK_DIR)) if (f.endsWith('.tgz')) fs.rmSync(path.join(PACK_DIR, f));
-	// --ignore-scripts: the build just ran; prepack would run it again
-	const out = await runNpm(['pack', '--ignore-scripts', '--json', '--pack-destination', PACK_DIR], 'npm pack');
-	const info = JSON.parse(out.slice(out.indexOf('[')));
-	const tgz = path.join(PACK_DIR, info[0].filename);
-	say(`packed ${path.relative(REPO, tgz)} (${info[0].entryCount} files, ${(info[0].size / 1024).toFixed(0)} KiB) in ${since(t)}s`);
-	return tgz;
+	const packed = packPackage(REPO, PACK_DIR);
+	say(`packed ${path.relative(REPO, packed.tgz)} (${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB) in ${since(t)}s`);
+	return packed.tgz;
 }
 
 function devOwner() {

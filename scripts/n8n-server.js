@@ -24,6 +24,7 @@ const http = require('http');
 const crypto = require('crypto');
 const { spawn, spawnSync } = require('child_process');
 const { ensureRuntime } = require('./n8n-install');
+const { packPackage } = require('./pack');
 
 const WATCHDOG = path.join(__dirname, 'n8n-watchdog.js');
 const API_KEY_LABEL_PREFIX = 'maxapi-tooling';
@@ -183,20 +184,6 @@ function installExitHooks() {
 // ---------------------------------------------------------------------------------------------
 // package installation into $N8N_USER_FOLDER/.n8n/nodes/node_modules/<name>
 
-function packDir(packageDir, destDir, npmCli) {
-	fs.mkdirSync(destDir, { recursive: true });
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !/^npm_config_(cache|registry)$/i.test(k)) delete env[k];
-	const res = spawnSync(process.execPath, [npmCli, 'pack', '--ignore-scripts', '--json', '--pack-destination', destDir], {
-		cwd: packageDir,
-		env,
-		encoding: 'utf8',
-	});
-	if (res.status !== 0) throw new Error(`npm pack in ${packageDir} failed:\n${res.stderr}`);
-	const info = JSON.parse(res.stdout);
-	return path.join(destDir, info[0].filename);
-}
-
 /** Installs a packed tarball exactly as `npm install <pkg>` in ~/.n8n/nodes would lay it out. */
 function installPackageTgz(userFolder, tgz) {
 	const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pkg-'));
@@ -349,7 +336,7 @@ async function launch(opts, runtime, userFolder, tempFolder, t0) {
 	// 2. the package
 	let pkg = null;
 	let tgz = opts.packageTgz ? path.resolve(opts.packageTgz) : null;
-	if (!tgz && opts.packageDir) tgz = packDir(path.resolve(opts.packageDir), path.join(userFolder, 'pack'), runtime.npmCli);
+	if (!tgz && opts.packageDir) tgz = packPackage(path.resolve(opts.packageDir), path.join(userFolder, 'pack')).tgz;
 	if (tgz) pkg = installPackageTgz(userFolder, tgz);
 
 	// 3. keys, owner

@@ -22,10 +22,10 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawnSync, execFileSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const { createRequire } = require('module');
 const { pathToFileURL } = require('url');
-const { findNpmCli } = require('./n8n-install');
+const { packPackage } = require('./pack');
 
 const REPO = path.resolve(__dirname, '..');
 const SCANNER = '@n8n/scan-community-package';
@@ -65,19 +65,10 @@ async function loadScanner() {
 	return { scanner, version, dir, glob: scannerRequire('fast-glob') };
 }
 
-/** npm pack of the repository as built, without npm's run-script environment (like scripts/dev.js). */
+/** npm pack of the repository as built. */
 function packRepository(destDir) {
 	if (!fs.existsSync(path.join(REPO, 'dist'))) throw new Error('no dist/: run `npm run build` first (`npm run scan` does)');
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !/^npm_config_(cache|registry)$/i.test(k)) delete env[k];
-	const out = execFileSync(process.execPath, [findNpmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', destDir], {
-		cwd: REPO,
-		env,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	const info = JSON.parse(out.slice(out.indexOf('[')))[0];
-	return { tgz: path.join(destDir, info.filename), id: info.id, entryCount: info.entryCount, size: info.size };
+	return packPackage(REPO, destDir);
 }
 
 /** Unpacks like the scanner does (tar -xzf … --strip-components=1: the tarball's package/ becomes the root). */

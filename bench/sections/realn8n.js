@@ -3,7 +3,6 @@
 // binary data in filesystem mode. The "memory" section starts a fresh one for every measured run
 // (n8n does not give memory back after a batch of large images, so a reused instance's "idle"
 // RSS would hide the next run's peak); the "nocode" section uses one for all its runs.
-const { execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
@@ -16,17 +15,13 @@ let prepared;
 /** The n8n runtime (installed once into .dev/runtime) and the package packed once per bench run. */
 async function prepare(ctx) {
 	if (prepared) return prepared;
-	const { ensureRuntime, findNpmCli } = require(path.join(REPO, 'scripts', 'n8n-install.js'));
+	const { ensureRuntime } = require(path.join(REPO, 'scripts', 'n8n-install.js'));
+	const { packPackage } = require(path.join(REPO, 'scripts', 'pack.js'));
 	ctx.log('real n8n: preparing the runtime (the first time ever: a few minutes)...');
 	const runtime = await ensureRuntime();
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-bench-pack-'));
 	register('pack folder', async () => fs.rmSync(packDir, { recursive: true, force: true }));
-	const out = execFileSync(process.execPath, [findNpmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', packDir], {
-		cwd: ctx.packageDir,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	const packageTgz = path.join(packDir, JSON.parse(out.slice(out.indexOf('[')))[0].filename);
+	const packageTgz = packPackage(ctx.packageDir, packDir).tgz;
 	prepared = { runtime, packageTgz };
 	ctx.info.n8n = runtime;
 	return prepared;

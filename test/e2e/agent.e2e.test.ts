@@ -7,7 +7,6 @@
 //   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/agent.e2e.test.ts
 //
 // Each run's transcript (tool calls, tool results, answers) goes to .dev/e2e-agent-transcript.json.
-import { execFileSync } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,7 +14,8 @@ import * as path from 'path';
 
 import axios from 'axios';
 
-import { ensureRuntime, findNpmCli } from '../../scripts/n8n-install';
+import { ensureRuntime } from '../../scripts/n8n-install';
+import { packPackage } from '../../scripts/pack';
 import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, type Emulator } from '../emulator';
 import {
@@ -150,11 +150,7 @@ function expectCompact(raw: string) {
 beforeAll(async () => {
 	const runtime = await ensureRuntime();
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pack-'));
-	const out = execFileSync(process.execPath, [findNpmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', packDir], {
-		cwd: REPO,
-		encoding: 'utf8',
-	});
-	const tgz = path.join(packDir, JSON.parse(out.slice(out.indexOf('[')))[0].filename);
+	const { tgz } = packPackage(REPO, packDir);
 	emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 300 });
 	openai = await startFakeOpenAi();
 	n8n = await startN8n({ runtime, packageTgz: tgz, expectNodeTypes: ['n8n-nodes-maxapi.maxApi'] });
@@ -398,7 +394,7 @@ describe('Max API as an AI Agent tool in a real n8n', () => {
 					{ action: 'sendMessage', sessionId: 'e2e-session', chatInput: 'Draw a tiny robot watering a bonsai' },
 					{ responseType: 'text', validateStatus: () => true, timeout: 60_000 },
 				);
-				if (reply.status !== 404) break;
+				if (reply?.status !== 404) break;
 				await new Promise((resolve) => setTimeout(resolve, 250));
 			}
 			expect(reply!.status).toBe(200);

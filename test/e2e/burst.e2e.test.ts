@@ -4,13 +4,13 @@
 // one per task: 0 lost, 0 duplicated. The answer times' p50/p99 are printed. Loopback only.
 //
 //   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/burst.e2e.test.ts
-import { execFileSync } from 'child_process';
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { ensureRuntime, findNpmCli } from '../../scripts/n8n-install';
+import { ensureRuntime } from '../../scripts/n8n-install';
+import { packPackage } from '../../scripts/pack';
 import { startN8n, type N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, type Emulator } from '../emulator';
 
@@ -23,20 +23,11 @@ const SECRET = `tok-burst-${randomBytes(8).toString('hex')}`;
 const CALLBACKS = 200;
 const IN_FLIGHT = 20;
 
-/** `npm pack` of the repository as built (dist/), without npm's run-script environment. */
+/** The package as built (dist/), packed; or the tarball MAXAPI_E2E_PACKAGE_TGZ names. */
 function packRepository(): string {
 	const given = process.env.MAXAPI_E2E_PACKAGE_TGZ;
 	if (given) return path.resolve(given);
-	const destDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-burst-pack-'));
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !/^npm_config_(cache|registry)$/i.test(k)) delete env[k];
-	const out = execFileSync(process.execPath, [findNpmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', destDir], {
-		cwd: REPO,
-		env,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	return path.join(destDir, JSON.parse(out.slice(out.indexOf('[')))[0].filename);
+	return packPackage(REPO, fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-burst-pack-'))).tgz;
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -3,14 +3,14 @@
 // n8n's Read/Write Files node writes, and what Max API (the emulator) was asked to make.
 //
 //   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/examples.e2e.test.ts
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 import axios from 'axios';
 
-import { ensureRuntime, findNpmCli } from '../../scripts/n8n-install';
+import { ensureRuntime } from '../../scripts/n8n-install';
+import { packPackage } from '../../scripts/pack';
 import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
 import { readMp4Boxes, VIDEO_FIXTURE } from '../emulator/mp4';
 import { readPngSize } from '../emulator/png';
@@ -72,12 +72,7 @@ function maxApiParameters(file: string): Record<string, unknown> {
 
 beforeAll(async () => {
 	const runtime = await ensureRuntime();
-	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pack-'));
-	const out = execFileSync(process.execPath, [findNpmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', packDir], {
-		cwd: REPO,
-		encoding: 'utf8',
-	});
-	const tgz = path.join(packDir, JSON.parse(out.slice(out.indexOf('[')))[0].filename);
+	const { tgz } = packPackage(REPO, fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pack-')));
 
 	emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 500 });
 	userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-e2e-user-'));

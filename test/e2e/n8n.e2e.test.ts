@@ -6,11 +6,11 @@
 // Fresh machine: the runtime install (~3 min) is part of beforeAll; with .dev/runtime present the whole
 // file takes well under a minute. MAXAPI_E2E_PACKAGE_TGZ=<file.tgz> tests that tarball instead of packing
 // the repository (dist/ must be built otherwise). MAXAPI_N8N_LOGS=1 echoes n8n's log.
-import { execFileSync } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ensureRuntime, findNpmCli } from '../../scripts/n8n-install';
+import { ensureRuntime } from '../../scripts/n8n-install';
+import { packPackage } from '../../scripts/pack';
 import { startN8n, N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, Emulator } from '../emulator';
 
@@ -45,15 +45,7 @@ function packRepository(destDir: string): string {
     if (!fs.existsSync(path.join(REPO, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
   fs.rmSync(destDir, { recursive: true, force: true });
-  fs.mkdirSync(destDir, { recursive: true });
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !/^npm_config_(cache|registry)$/i.test(k)) delete env[k];
-  const out = execFileSync(
-    process.execPath,
-    [findNpmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', destDir],
-    { cwd: REPO, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return path.join(destDir, JSON.parse(out.slice(out.indexOf('[')))[0].filename);
+  return packPackage(REPO, destDir).tgz;
 }
 
 describe('n8n-nodes-maxapi in a real n8n', () => {
