@@ -4,6 +4,7 @@ import axios from 'axios';
 
 import { startWebhookServer, type WebhookServer } from './harness/engine';
 import { pngSize, useTestbed } from './support/maxApi';
+import type { IDataObject } from 'n8n-workflow';
 
 const bed = useTestbed({ latencyMs: 300 });
 const TRIGGER = 'Max API Trigger';
@@ -11,7 +12,7 @@ const SECRET = 's3cret-token';
 
 let server: WebhookServer | undefined;
 
-async function startTrigger(parameters: Record<string, unknown> = {}): Promise<WebhookServer> {
+async function startTrigger(parameters: IDataObject = {}): Promise<WebhookServer> {
 	server = await startWebhookServer({
 		pkg: bed.pkg,
 		credentials: { maxApi: { ...bed.credentials.maxApi, callbackToken: SECRET } },

@@ -8,7 +8,7 @@ const properties = new MaxApi().description.properties;
 /** The texts of the notices shown for these parameter values. */
 function notices(parameters: INodeParameters): string[] {
 	return properties
-		.filter((property: INodeProperties) => property.type === 'notice' && NodeHelpers.displayParameter(parameters, property, null))
+		.filter((property: INodeProperties) => property.type === 'notice' && NodeHelpers.displayParameter(parameters, property, null, null))
 		.map((property) => property.displayName);
 }
 
