@@ -202,7 +202,11 @@ async function main() {
 	const rank = (key) => ['node', 'callbacks', 'reference', 'nocode', 'memory', 'video', 'package'].indexOf(key);
 	rows.sort((a, b) => rank(a.key) - rank(b.key) || (a.group ?? 0) - (b.group ?? 0) || (a.n ?? 0) - (b.n ?? 0));
 	const elapsed = (Date.now() - started) / 1000;
-	const argv = process.argv.slice(2).join(' ');
+	// Quoted as a shell needs it, so the command can be pasted (e.g. --node-options '{"downloadImages":false}').
+	const argv = process.argv
+		.slice(2)
+		.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`))
+		.join(' ');
 	const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv ? ` -- ${argv}` : ''}` : `node ${path.relative(REPO, __filename)}${argv ? ` ${argv}` : ''}`;
 	const block = [
 		`## Results of ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
