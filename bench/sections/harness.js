@@ -8,7 +8,6 @@ let loaded;
 
 async function loadHarness(ctx) {
 	if (loaded) return loaded;
-	// eslint-disable-next-line global-require
 	const harness = require(path.join(REPO, 'test', 'harness', 'engine.ts'));
 	register('harness temp folder', async () => harness.cleanupHarness());
 	const pkg = await harness.loadPackage(ctx.packageDir);
