@@ -18,7 +18,7 @@
 // 15 s: both runs would then mostly measure n8n idling, which the video section found to swamp the
 // difference between them with garbage (see BENCHMARKS.md's video notes).
 const { startEmulatorProcess, request } = require('../lib/emulator-process');
-const { peaksAgainstControl } = require('../lib/n8n-memory');
+const { peakFigures, peaksAgainstControl } = require('../lib/n8n-memory');
 const { repeatRuns, taskMetrics } = require('../lib/util');
 const { startRealN8n, node, main, itemsCode } = require('./realn8n');
 
@@ -76,19 +76,7 @@ async function runOnce(ctx, { emu, n }) {
 		const sizes = [];
 		for (const item of peaks.result.slice(0, 3)) sizes.push(Number((await request('HEAD', item.json.urls[0])).headers['content-length']));
 		const largest = Math.max(...sizes);
-		return {
-			wallMs: peaks.wallMs,
-			baseline: peaks.baseline,
-			peakMain: peaks.peakMain,
-			peakGroup: peaks.peakGroup,
-			aboveBaseline: peaks.aboveBaseline,
-			afterRss: peaks.afterRss,
-			controlAbove: peaks.controlAbove,
-			largestImage: largest,
-			sumImages: largest * n,
-			processes: peaks.processes,
-			...metrics,
-		};
+		return { ...peakFigures(peaks), largestImage: largest, sumImages: largest * n, ...metrics };
 	} finally {
 		await instance.stop();
 	}

@@ -18,7 +18,7 @@ const fs = require('fs');
 const path = require('path');
 
 const { startEmulatorProcess } = require('../lib/emulator-process');
-const { peaksAgainstControl } = require('../lib/n8n-memory');
+const { peakFigures, peaksAgainstControl } = require('../lib/n8n-memory');
 const { repeatRuns, taskMetrics, MB } = require('../lib/util');
 const { startRealN8n, node, main } = require('./realn8n');
 
@@ -159,15 +159,8 @@ async function runOnce(ctx, { emu, videoBytes }) {
 		const storedBytes = onDisk?.total;
 		const storedOk = binary.bytes === videoBytes && storedBytes === videoBytes && onDisk.endsAtEof && onDisk.boxes[0]?.type === 'ftyp';
 		return {
-			wallMs: peaks.wallMs,
-			baseline: peaks.baseline,
-			peakMain: peaks.peakMain,
-			peakGroup: peaks.peakGroup,
-			aboveBaseline: peaks.aboveBaseline,
-			afterRss: peaks.afterRss,
-			controlAbove: peaks.controlAbove,
+			...peakFigures(peaks),
 			extraPeak: peaks.aboveBaseline - peaks.controlAbove,
-			processes: peaks.processes,
 			fileBytes: videoBytes,
 			metadataBytes: binary.bytes,
 			mimeType: binary.mimeType,
