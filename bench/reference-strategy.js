@@ -11,7 +11,7 @@
  */
 
 const TERMINAL = new Set(['SUCCESS', 'FAILURE', 'TIMEOUT', 'CANCELLED']);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { sleep } = require('../scripts/lib/time');
 
 async function call(url, init) {
 	const response = await fetch(url, init);

@@ -22,9 +22,10 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
-const { spawn } = require('child_process');
 const { ensureRuntime, findNpmCli } = require('./n8n-install');
 const { npmEnv, packPackage } = require('./pack');
+const { runCaptured } = require('./lib/process');
+const { secondsSince: since } = require('./lib/time');
 const { startN8n } = require('./n8n-server');
 
 const REPO = path.resolve(__dirname, '..');
@@ -40,21 +41,10 @@ const CREDENTIAL_TYPE = 'maxApi';
 const PACKAGE_NAME = require(path.join(REPO, 'package.json')).name;
 
 const t0 = Date.now();
-const since = (t) => ((Date.now() - t) / 1000).toFixed(1);
 const say = (msg) => process.stdout.write(`[dev] ${msg}\n`);
 
 function runNpm(args, label) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [findNpmCli(), ...args], { cwd: REPO, env: npmEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		child.stdout.on('data', (c) => (out += c));
-		child.stderr.on('data', (c) => (out += c));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			if (code === 0) return resolve(out);
-			reject(new Error(`${label} failed (exit ${code}):\n${out.split('\n').slice(-60).join('\n')}`));
-		});
-	});
+	return runCaptured(process.execPath, [findNpmCli(), ...args], { cwd: REPO, env: npmEnv(), label, tailLines: 60 });
 }
 
 async function buildAndPack() {

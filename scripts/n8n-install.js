@@ -24,7 +24,10 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
+const { sleep, secondsSince } = require('./lib/time');
+const { pidAlive, runCaptured } = require('./lib/process');
+const { KEEP_FOR_INSTALL, scrubNpmEnv } = require('./lib/npm-env');
 
 const NODE_VERSION = '24.21.0';
 const N8N_VERSION = '2.41.1';
@@ -35,10 +38,6 @@ const DEFAULT_RUNTIME_DIR = path.join(REPO_DIR, '.dev', 'runtime');
 
 function log(msg) {
 	process.stdout.write(`[n8n-install] ${msg}\n`);
-}
-
-function secondsSince(t0) {
-	return ((Date.now() - t0) / 1000).toFixed(1);
 }
 
 /** An estimate: 75 s, 2.5 min, 1 h 5 min */
@@ -220,19 +219,9 @@ function findNpmCli() {
 	throw new Error('cannot find npm-cli.js of the current Node installation');
 }
 
-/**
- * An outer `npm run` (npm run dev, npm test) exports npm_config_local_prefix, npm_package_json, npm_config_nodedir
- * (from ~/.npmrc) etc.: they must not steer these installs. Settings about where/how to download are kept.
- */
-const KEPT_NPM_ENV = /^npm_config_(cache|registry|cafile|ca|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|fetch_.*|prefer_offline|offline)$/i;
-function cleanNpmEnv(env) {
-	for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !KEPT_NPM_ENV.test(k)) delete env[k];
-	return env;
-}
-
 /** Environment in which npm/node-gyp use Node 24 and its headers, whatever ~/.npmrc says. */
 function node24Env(nodePkgDir, extra) {
-	const env = cleanNpmEnv({ ...process.env, ...extra });
+	const env = scrubNpmEnv({ ...process.env, ...extra }, KEEP_FOR_INSTALL);
 	env.PATH = [path.join(nodePkgDir, 'bin'), process.env.PATH].join(path.delimiter);
 	env.npm_config_nodedir = nodePkgDir;
 	env.npm_config_update_notifier = 'false';
@@ -241,46 +230,9 @@ function node24Env(nodePkgDir, extra) {
 	return env;
 }
 
-function run(cmd, args, { cwd, env, label, onLine }) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		const partial = { stdout: '', stderr: '' };
-		const keep = (stream) => (chunk) => {
-			if (process.env.MAXAPI_INSTALL_VERBOSE) process.stdout.write(chunk);
-			const lines = (partial[stream] + chunk.toString()).split('\n');
-			partial[stream] = lines.pop();
-			for (const line of lines) {
-				if (onLine) onLine(line);
-				// npm's per-request log feeds the progress, not the error report
-				if (!/^npm http fetch /.test(line)) out += line + '\n';
-			}
-			if (out.length > 200000) out = out.slice(-100000);
-		};
-		child.stdout.on('data', keep('stdout'));
-		child.stderr.on('data', keep('stderr'));
-		child.on('error', reject);
-		child.on('close', (code, signal) => {
-			out += partial.stdout + partial.stderr;
-			if (code === 0) return resolve(out);
-			const tail = out.split('\n').slice(-40).join('\n');
-			reject(new Error(`${label} failed (exit ${code}${signal ? ', ' + signal : ''}):\n${tail}`));
-		});
-	});
-}
-
-function sleep(ms) {
-	return new Promise((r) => setTimeout(r, ms));
-}
-
-function pidAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (e) {
-		return e.code === 'EPERM';
-	}
-}
+// npm's per-request log lines feed the progress, not the error report; MAXAPI_INSTALL_VERBOSE echoes all.
+const run = (cmd, args, opts) =>
+	runCaptured(cmd, args, { ...opts, omit: /^npm http fetch /, echo: !!process.env.MAXAPI_INSTALL_VERBOSE });
 
 /** A directory lock so `npm run dev` and a test run started together do not install twice at once. */
 async function withLock(runtimeDir, fn) {
@@ -348,7 +300,7 @@ async function ensureNode(runtimeDir, npmCli) {
 		private: true,
 		dependencies: { [pkgName]: NODE_VERSION },
 	});
-	const env = cleanNpmEnv({ ...process.env });
+	const env = scrubNpmEnv({ ...process.env }, KEEP_FOR_INSTALL);
 	try {
 		await run(
 			process.execPath,

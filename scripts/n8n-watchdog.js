@@ -6,28 +6,20 @@
  * group (n8n and its task runner), so no n8n outlives the tool that started it.
  */
 const net = require('net');
+const { killGroup: signalGroup } = require('./lib/process');
 
 const fd = Number(process.env.MAXAPI_N8N_WATCHDOG_FD || 0);
 delete process.env.MAXAPI_N8N_WATCHDOG_FD;
 
 if (fd > 0) {
 	let fired = false;
+	// not a group leader: at least stop ourselves
+	const signal = (sig) => signalGroup(process.pid, sig) || process.kill(process.pid, sig);
 	const killGroup = () => {
 		if (fired) return;
 		fired = true;
-		try {
-			process.kill(-process.pid, 'SIGTERM');
-		} catch {
-			// not a group leader: at least stop ourselves
-			process.kill(process.pid, 'SIGTERM');
-		}
-		setTimeout(() => {
-			try {
-				process.kill(-process.pid, 'SIGKILL');
-			} catch {
-				process.kill(process.pid, 'SIGKILL');
-			}
-		}, 3000).unref();
+		signal('SIGTERM');
+		setTimeout(() => signal('SIGKILL'), 3000).unref();
 	};
 	try {
 		const sock = new net.Socket({ fd, readable: true, writable: false });

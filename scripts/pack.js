@@ -10,12 +10,11 @@ const fs = require('fs');
 const path = require('path');
 
 const { findNpmCli } = require('./n8n-install');
+const { KEEP_FOR_PACK, scrubNpmEnv } = require('./lib/npm-env');
 
 /** The environment for an npm child process: this one's, without npm's run-script variables. */
 function npmEnv() {
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) if (/^npm_/i.test(k) && !/^npm_config_(cache|registry)$/i.test(k)) delete env[k];
-	return env;
+	return scrubNpmEnv({ ...process.env }, KEEP_FOR_PACK);
 }
 
 /** Packs `packageDir` into `destDir`; returns the tarball's path and npm's figures for it. */

@@ -26,13 +26,13 @@ const { spawnSync } = require('child_process');
 const { createRequire } = require('module');
 const { pathToFileURL } = require('url');
 const { packPackage } = require('./pack');
+const { secondsSince: since } = require('./lib/time');
 
 const REPO = path.resolve(__dirname, '..');
 const SCANNER = '@n8n/scan-community-package';
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
 
 const say = (msg) => process.stdout.write(`[scan] ${msg}\n`);
-const since = (t) => ((Date.now() - t) / 1000).toFixed(1);
 
 function parseArgs(argv) {
 	const args = {};

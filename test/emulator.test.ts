@@ -7,6 +7,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { sleep } from '../scripts/lib/time';
 import { CATALOG, MODEL_IDS, findModel, type ModelSpec } from '../nodes/shared/models';
 import {
   startEmulator,
@@ -32,7 +33,6 @@ const I2I = 'gpt-image-2/image-to-image';
 let emu: Emulator;
 let api: AxiosInstance;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 2000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -1,46 +1,13 @@
 'use strict';
 // Starts the emulator in a child process (bench/lib/emulator-child.js) and talks to its control API
 // (/__emulator/*, loopback only) for stats and resets.
-const http = require('http');
 const path = require('path');
 const { spawn } = require('child_process');
 const { register } = require('./cleanup');
+const { request: httpRequest } = require('../../scripts/lib/net');
 
-function request(method, url, body, { timeoutMs = 30_000, headers = {} } = {}) {
-	return new Promise((resolve, reject) => {
-		const u = new URL(url);
-		const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-		const req = http.request(
-			{
-				method,
-				hostname: u.hostname,
-				port: u.port,
-				path: u.pathname + u.search,
-				agent: false,
-				headers: { accept: 'application/json', ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
-			},
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						json = undefined;
-					}
-					resolve({ status: res.statusCode, headers: res.headers, text, json, bytes: Buffer.concat(chunks).length });
-				});
-				res.on('error', reject);
-			},
-		);
-		req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer after ${timeoutMs} ms`)));
-		req.on('error', reject);
-		if (payload) req.write(payload);
-		req.end();
-	});
-}
+/** The shared loopback client (scripts/lib/net.js), with the body as third argument. */
+const request = (method, url, body, options = {}) => httpRequest(method, url, { ...options, body });
 
 /**
  * @param {{ latencyMs: number, noiseImages?: boolean, apiKey?: string }} options

@@ -1,6 +1,6 @@
 'use strict';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { sleep } = require('../../scripts/lib/time');
 
 function median(values) {
 	const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);

@@ -15,6 +15,7 @@ import * as path from 'path';
 import axios from 'axios';
 
 import { ensureRuntime } from '../../scripts/n8n-install';
+import { sleep } from '../../scripts/lib/time';
 import { packPackage } from '../../scripts/pack';
 import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, type Emulator } from '../emulator';
@@ -395,7 +396,7 @@ describe('Max API as an AI Agent tool in a real n8n', () => {
 					{ responseType: 'text', validateStatus: () => true, timeout: 60_000 },
 				);
 				if (reply?.status !== 404) break;
-				await new Promise((resolve) => setTimeout(resolve, 250));
+				await sleep(250);
 			}
 			expect(reply!.status).toBe(200);
 			const [execution] = await n8n.waitForExecutions(created.id, 1, 60_000);

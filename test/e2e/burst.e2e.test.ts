@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { ensureRuntime } from '../../scripts/n8n-install';
+import { sleep } from '../../scripts/lib/time';
 import { packPackage } from '../../scripts/pack';
 import { startN8n, type N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, type Emulator } from '../emulator';
@@ -91,7 +92,7 @@ test(ROW, async () => {
 		const status = await emu.sendCallback(probeTask, { url: server.webhookUrl(`${webhookId}/maxapi`) });
 		if (status === 401) break;
 		if (attempt >= 50) throw new Error(`the trigger's webhook did not come up (last answer ${status})`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await sleep(200);
 	}
 
 	const taskIds = Array.from({ length: CALLBACKS }, (_, i) =>
@@ -142,7 +143,7 @@ test(ROW, async () => {
 
 	// Exactly 200 executions, read back through n8n's public API; then make sure no late extra appears.
 	await server.waitForExecutions(workflow.id, CALLBACKS, 120_000, { includeData: false });
-	await new Promise((resolve) => setTimeout(resolve, 2000));
+	await sleep(2000);
 	const executions = await server.getExecutions(workflow.id, { includeData: true, limit: 1000 });
 	expect(executions).toHaveLength(CALLBACKS);
 	expect(executions.filter((e) => e.status !== 'success').map((e) => `${e.id}: ${e.status}`)).toEqual([]);

@@ -23,6 +23,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ensureRuntime } from '../../scripts/n8n-install';
+import { sleep } from '../../scripts/lib/time';
 import { startN8n, N8nInstance } from '../../scripts/n8n-server';
 import { modelsFor } from '../../nodes/shared/models';
 
@@ -68,7 +69,7 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = ST
   for (;;) {
     if (await check().catch(() => false)) return;
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
