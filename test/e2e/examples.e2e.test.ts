@@ -9,12 +9,13 @@ import * as path from 'path';
 
 import axios from 'axios';
 
-import { ensureRuntime } from '../../scripts/n8n-install';
+import { sleep } from '../../scripts/lib/time';
 import { packPackage } from '../../scripts/pack';
 import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
 import { readMp4Boxes, VIDEO_FIXTURE } from '../emulator/mp4';
 import { readPngSize } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
+import { E2E_TARGETS, runtimeFor } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
@@ -70,36 +71,36 @@ function maxApiParameters(file: string): Record<string, unknown> {
 	return workflow.nodes.find((node: any) => node.type === 'n8n-nodes-maxapi.maxApi').parameters;
 }
 
-beforeAll(async () => {
-	const runtime = await ensureRuntime();
-	const { tgz } = packPackage(REPO, fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pack-')));
+describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
+	beforeAll(async () => {
+		const runtime = await runtimeFor(target);
+		const { tgz } = packPackage(REPO, fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pack-')));
 
-	emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 500 });
-	userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-e2e-user-'));
-	// n8n runs in its user folder; the examples write the relative path maxapi/<taskId>.png, and
-	// n8n 2.x only lets the file node write inside N8N_RESTRICT_FILE_ACCESS_TO.
-	filesDir = userFolder;
-	fs.mkdirSync(path.join(filesDir, 'maxapi'));
-	n8n = await startN8n({
-		runtime,
-		userFolder,
-		packageTgz: tgz,
-		env: { N8N_RESTRICT_FILE_ACCESS_TO: path.join(filesDir, 'maxapi') },
-		expectNodeTypes: ['n8n-nodes-maxapi.maxApi', 'n8n-nodes-maxapi.maxApiTrigger'],
+		emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 500 });
+		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-e2e-user-'));
+		// n8n runs in its user folder; the examples write the relative path maxapi/<taskId>.png, and
+		// n8n 2.x only lets the file node write inside N8N_RESTRICT_FILE_ACCESS_TO.
+		filesDir = userFolder;
+		fs.mkdirSync(path.join(filesDir, 'maxapi'));
+		n8n = await startN8n({
+			runtime,
+			userFolder,
+			packageTgz: tgz,
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: path.join(filesDir, 'maxapi') },
+			expectNodeTypes: ['n8n-nodes-maxapi.maxApi', 'n8n-nodes-maxapi.maxApiTrigger'],
+		});
+		credentialId = (
+			await n8n.createCredential('maxApi', 'Max API account', { apiKey: EMULATOR_KEY, baseUrl: emulator.url, callbackToken: CALLBACK_TOKEN })
+		).id;
+	}, 10 * 60 * 1000);
+
+	afterAll(async () => {
+		await Promise.allSettled([n8n?.stop(), emulator?.close()]);
+		fs.rmSync(userFolder, { recursive: true, force: true });
 	});
-	credentialId = (
-		await n8n.createCredential('maxApi', 'Max API account', { apiKey: EMULATOR_KEY, baseUrl: emulator.url, callbackToken: CALLBACK_TOKEN })
-	).id;
-}, 10 * 60 * 1000);
 
-afterAll(async () => {
-	await Promise.allSettled([n8n?.stop(), emulator?.close()]);
-	fs.rmSync(userFolder, { recursive: true, force: true });
-});
+	afterEach(() => emulator.reset());
 
-afterEach(() => emulator.reset());
-
-describe('example workflows in a real n8n', () => {
 	it('the examples saved before the model catalog have no `model` parameter (they run as GPT Image 2)', () => {
 		for (const file of ['text-to-image-to-disk.json', 'image-to-image-from-url.json', 'batch-of-prompts.json', 'callback-submit.json']) {
 			expect({ file, model: maxApiParameters(file).model }).toEqual({ file, model: undefined });
@@ -276,7 +277,7 @@ describe('example workflows in a real n8n', () => {
 			{ validateStatus: () => true },
 		);
 		expect(wrongToken.status).toBe(403);
-		await new Promise((resolve) => setTimeout(resolve, 1000));
+		await sleep(1000);
 		expect(await n8n.getExecutions(trigger.id)).toHaveLength(1);
 		await n8n.deactivateWorkflow(trigger.id);
 	});

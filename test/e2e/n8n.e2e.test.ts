@@ -9,10 +9,10 @@
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ensureRuntime } from '../../scripts/n8n-install';
 import { packPackage } from '../../scripts/pack';
 import { startN8n, N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, Emulator } from '../emulator';
+import { E2E_TARGETS, runtimeFor } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-maxapi';
@@ -23,7 +23,6 @@ const EMULATOR_KEY = 'e2e-emulator-key';
 const PACK_DIR = path.join(REPO, '.dev', 'e2e-pack'); // git-ignored
 
 const phases: Array<[string, number]> = [];
-const fileStart = Date.now();
 
 async function phase<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
   const t = Date.now();
@@ -48,12 +47,16 @@ function packRepository(destDir: string): string {
   return packPackage(REPO, destDir).tgz;
 }
 
-describe('n8n-nodes-maxapi in a real n8n', () => {
+describe.each(E2E_TARGETS)('n8n-nodes-maxapi in a real $label', (target) => {
   let n8n: N8nInstance | undefined;
   let emulator: Emulator | undefined;
 
+  let targetStart = Date.now();
+
   beforeAll(async () => {
-    const runtime = await phase('n8n runtime (install or reuse)', () => ensureRuntime());
+    targetStart = Date.now();
+    phases.length = 0;
+    const runtime = await phase('n8n runtime (install or reuse)', () => runtimeFor(target));
     const tgz = await phase('npm pack', () => packRepository(PACK_DIR));
     emulator = await phase('emulator start', () => startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 300 }));
     n8n = await phase('n8n start to ready (+login, API key, package check)', () =>
@@ -64,7 +67,7 @@ describe('n8n-nodes-maxapi in a real n8n', () => {
         expectCredentialTypes: [CREDENTIAL_TYPE],
       }),
     );
-    process.stdout.write(`[e2e] n8n ${runtime.n8nVersion} on ${n8n.url}, ready ${n8n.timings.readyMs} ms after spawn\n`);
+    process.stdout.write(`[e2e] ${target.label} on ${n8n.url}, ready ${n8n.timings.readyMs} ms after spawn\n`);
   }, 15 * 60 * 1000);
 
   afterAll(async () => {
@@ -72,7 +75,7 @@ describe('n8n-nodes-maxapi in a real n8n', () => {
       await Promise.allSettled([n8n?.stop(), emulator?.close()]);
     });
     const rows = phases.map(([name, ms]) => `  ${(ms / 1000).toFixed(1).padStart(7)}s  ${name}`);
-    process.stdout.write(`[e2e] phases:\n${rows.join('\n')}\n  ${((Date.now() - fileStart) / 1000).toFixed(1).padStart(7)}s  total\n`);
+    process.stdout.write(`[e2e] phases (${target.label}):\n${rows.join('\n')}\n  ${((Date.now() - targetStart) / 1000).toFixed(1).padStart(7)}s  total\n`);
   }, 60 * 1000);
 
   test('n8n loaded the package: node types, credential type and its fields', async () => {

@@ -1,0 +1,24 @@
+// The n8n targets the real-n8n suites (n8n.e2e, examples.e2e) run against, one describe block each:
+//   describe.each(E2E_TARGETS)('... in a real $label', (target) => { ... runtimeFor(target) ... })
+// A target names the n8n version and the execution mode; its label goes into the test names.
+import { ensureRuntime, type N8nRuntime } from '../../scripts/n8n-install';
+
+export interface E2eTarget {
+  /** Shown in the test names, e.g. 'n8n 2.41.1'. */
+  label: string;
+  /** The n8n version the target runs. */
+  version: string;
+  /** n8n's execution mode: 'regular' (one process, SQLite). */
+  mode: 'regular';
+}
+
+export const E2E_TARGETS: E2eTarget[] = [{ label: 'n8n 2.41.1', version: '2.41.1', mode: 'regular' }];
+
+/** The installed (or reused) runtime of the target; fails if it is another n8n version. */
+export async function runtimeFor(target: E2eTarget): Promise<N8nRuntime> {
+  const runtime = await ensureRuntime();
+  if (runtime.n8nVersion !== target.version) {
+    throw new Error(`target ${target.label} wants n8n ${target.version}, the runtime has ${runtime.n8nVersion}`);
+  }
+  return runtime;
+}
