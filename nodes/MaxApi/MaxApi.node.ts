@@ -4,13 +4,33 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import * as image from './actions/image';
 import { subtitleExpression } from './actions/operations';
 import { router } from './actions/router';
+import { resumeWebhook } from './pause/resumeWebhook';
 import * as task from './actions/task';
 import * as video from './actions/video';
+
+/**
+ * The resume URL of a paused run (Wait Mode "Pause Until Callback"): Max API POSTs each finished task
+ * there. Only a waiting execution of this node answers it (restartWebhook, as n8n's Wait node has), so
+ * nothing is registered anywhere and there is no webhook lifecycle; the node is never a trigger.
+ */
+const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		path: '',
+		restartWebhook: true,
+		ndvHideUrl: true,
+		ndvHideMethod: true,
+	},
+];
 
 export class MaxApi implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +38,9 @@ export class MaxApi implements INodeType {
 		name: 'maxApi',
 		icon: { light: 'file:../../icons/maxapi.svg', dark: 'file:../../icons/maxapi.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Wait Mode starts at Auto (1 keeps polling, as saved workflows did).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: subtitleExpression([image.operations, video.operations, task.operations]),
 		description: 'Generate images and videos with GPT Image 2, Seedream, Nano Banana, Grok Imagine, Veo 3.1 and Seedance on Max API',
 		defaults: { name: 'Max API' },
@@ -26,6 +48,7 @@ export class MaxApi implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'maxApi', required: true }],
+		webhooks: RESUME_WEBHOOKS,
 		properties: [
 			{
 				displayName:
@@ -55,5 +78,9 @@ export class MaxApi implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeWebhook.call(this);
 	}
 }

@@ -1,5 +1,4 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	type IDataObject,
 	type IHookFunctions,
@@ -15,7 +14,8 @@ import { downloadTaskResults } from '../shared/download';
 import { findModel, MODEL_IDS } from '../shared/models';
 import { resultMedia, resultUrls, taskModel, taskToJson } from '../shared/taskOutput';
 import { MaxApiClient } from '../shared/transport/client';
-import { checkAgainstApi, checkSecret, parseCallbackBody, type Rejection } from '../shared/callback';
+import { checkSecret, parseCallbackBody, type Rejection } from '../shared/callback';
+import { verifyTask } from '../shared/verifyTask';
 
 /** How to get a callback to the Test URL while the editor listens (one run, then listening stops). */
 const SEND_TO_TEST_URL =
@@ -216,20 +216,4 @@ export class MaxApiTrigger implements INodeType {
 /** Every catalog model id, once (Seedream's ids serve text and image to image alike), by name. */
 function modelFilterOptions(): Array<{ name: string; value: string }> {
 	return MODEL_IDS.map((id) => ({ name: `${findModel(id)!.name} (${id})`, value: id })).sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** Asks Max API about the task; the callback body is never trusted. */
-async function verifyTask(client: MaxApiClient, claimed: TaskData): Promise<{ task: TaskData } | { rejection: Rejection }> {
-	let actual: TaskData;
-	try {
-		actual = await client.getTask(claimed.taskId);
-	} catch (error) {
-		if (error instanceof NodeApiError && error.httpCode === '404') {
-			return { rejection: { status: 403, reason: 'Max API knows no such task' } };
-		}
-		// Max API or the credential failed: refuse rather than trust the body; the task stays queryable.
-		return { rejection: { status: 503, reason: `could not verify the task with Max API: ${(error as Error).message}` } };
-	}
-	const mismatch = checkAgainstApi(claimed, actual);
-	return mismatch ? { rejection: mismatch } : { task: actual };
 }

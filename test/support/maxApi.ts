@@ -61,7 +61,9 @@ function spec(bed: MaxApiTestbed, run: MaxApiRun) {
 			{
 				name: NODE_NAME,
 				type: NODE_TYPE,
-				parameters: run.parameters,
+				// In-process runs poll unless a test asks otherwise: a paused execution is resumed by n8n's
+				// server (its waiting webhooks), which these runs do not have (test/e2e/pause.e2e.test.ts).
+				parameters: { waitMode: 'poll', ...run.parameters },
 				credentials: { maxApi: { id: '1', name: 'Max API account' } },
 				...(run.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			},

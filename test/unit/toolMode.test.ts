@@ -49,8 +49,11 @@ describe('fields the model fills by default', () => {
 		]);
 		// Resolution stays at the panel's Default, which sends GPT Image 2's documented 1k.
 		expect(values).toMatchObject({ model: 'gpt-image-2/text-to-image', resolution: 'auto', n: 1, waitForCompletion: true });
-		// The same parameter names as outside the tool.
-		expect(Object.keys(values).sort()).toEqual(Object.keys(parameters(false, OPERATIONS[0])).sort());
+		// The same parameter names as outside the tool, but Wait Mode: a tool call cannot pause the agent's
+		// execution, so the tool always polls.
+		const outside = Object.keys(parameters(false, { ...OPERATIONS[0], waitForCompletion: true }));
+		expect(outside).toContain('waitMode');
+		expect(Object.keys(values).sort()).toEqual(outside.filter((name) => name !== 'waitMode').sort());
 	});
 
 	it('Image to Image and Image to Video: the source URLs too', () => {

@@ -4,6 +4,8 @@ import { MaxApiClient } from '../../shared/transport/client';
 import { maxParallelRequests, parameterError, requestTimeoutMs } from '../descriptions/taskOptions';
 import { runTaskBatch, type TaskJob } from '../helpers/taskBatch';
 import { isToolMode } from '../helpers/toolMode';
+import { pauseRun } from '../pause/pauseRun';
+import { pauseResumeUrl } from '../pause/waitModeOf';
 
 /**
  * What every operation does: read each item's job (a bad parameter becomes that item's error, before
@@ -21,6 +23,8 @@ export async function executeTasks(
 			return parameterError(ctx, error, itemIndex);
 		}
 	});
+	const resumeUrl = pauseResumeUrl(ctx, jobs, client);
+	if (resumeUrl) return await pauseRun(ctx, client, jobs, maxParallelRequests(ctx), resumeUrl);
 	// An AI Agent tool reports a task that ended without results to the model as a result, not an error.
 	return await runTaskBatch(ctx, client, jobs, maxParallelRequests(ctx), { endedTasksAsOutput: isToolMode(ctx) });
 }

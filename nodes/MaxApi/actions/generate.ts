@@ -9,6 +9,7 @@ import { buildModelInput, fieldDefault } from '../../shared/models/input';
 import type { MaxApiClient } from '../../shared/transport/client';
 import { modelFieldProperties } from '../descriptions/modelFields';
 import { jobSettings, optionsCollection, readTaskOptions } from '../descriptions/taskOptions';
+import { waitModeProperties } from '../descriptions/waitMode';
 import type { TaskJob } from '../helpers/taskBatch';
 import { submitBody } from '../helpers/submitBody';
 import { executeTasks } from './executeTasks';
@@ -32,6 +33,7 @@ export function generationProperties(resource: 'image' | 'video', operation: Gen
 	return updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, [
 		...modelFieldProperties(operation),
 		waitForCompletion,
+		...waitModeProperties,
 		optionsCollection(true),
 	]);
 }

@@ -2,7 +2,9 @@
  * Runs at most `limit` of the given jobs at once, and resolves when a job may start: a counting
  * semaphore, so that a batch of 100 items never opens 100 connections to Max API.
  */
-export function createLimiter(limit: number): <T>(job: () => Promise<T>) => Promise<T> {
+export type Limiter = <T>(job: () => Promise<T>) => Promise<T>;
+
+export function createLimiter(limit: number): Limiter {
 	let running = 0;
 	const queue: Array<() => void> = [];
 	const release = () => {

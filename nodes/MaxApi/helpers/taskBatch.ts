@@ -14,10 +14,10 @@ import {
 import type { SubmitBody, TaskData } from '../../shared/api';
 import { downloadTaskResults } from '../../shared/download';
 import { explainTaskEnd, resultMedia, resultUrls, taskEndMessage, taskModel, taskToJson } from '../../shared/taskOutput';
-import type { MaxApiClient } from '../../shared/transport/client';
+import type { MaxApiClient, MaxApiContext } from '../../shared/transport/client';
 import { maxApiError } from '../../shared/transport/errors';
 import { errorJson } from './errorJson';
-import { createLimiter } from './limiter';
+import { createLimiter, type Limiter } from './limiter';
 import { TaskWaiter, TaskWaitStopped, TaskWaitTimeout } from './waitForTask';
 
 /** What to do for one input item: create a task, or look one up. */
@@ -35,9 +35,9 @@ export interface TaskJob {
 	expectedMs?: number;
 }
 
-type NodeError = NodeApiError | NodeOperationError;
+export type NodeError = NodeApiError | NodeOperationError;
 
-interface ItemState {
+export interface ItemState {
 	job: TaskJob;
 	taskId?: string;
 	submittedAt?: number;
@@ -55,6 +55,74 @@ export interface BatchOptions {
 	 * what an AI Agent tool needs, since the model can act on it.
 	 */
 	endedTasksAsOutput?: boolean;
+}
+
+/** The states of a batch's items: the job of each input item, or the error its parameters raised. */
+export function itemStates(jobs: Array<TaskJob | NodeOperationError>): Array<ItemState | NodeOperationError> {
+	return jobs.map((job) => (job instanceof NodeOperationError ? job : { job, taskId: job.taskId }));
+}
+
+export function liveStates(states: Array<ItemState | NodeOperationError>): ItemState[] {
+	return states.filter((state): state is ItemState => !(state instanceof NodeOperationError));
+}
+
+/**
+ * Submits every job that creates a task, at most `limit` requests at once. A failed submit is that
+ * item's error (`fail`); once `stop` is aborted no further task is submitted.
+ */
+export async function submitAll(
+	client: MaxApiClient,
+	live: ItemState[],
+	limit: Limiter,
+	fail: (state: ItemState, error: NodeError) => void,
+	stop: AbortSignal,
+): Promise<void> {
+	await Promise.all(
+		live
+			.filter((state) => state.job.submit)
+			.map(async (state) =>
+				limit(async () => {
+					if (stop.aborted) return;
+					try {
+						state.taskId = await client.submit(state.job.submit!, state.job.itemIndex);
+						state.submittedAt = Date.now();
+					} catch (error) {
+						fail(state, error as NodeError);
+					}
+				}),
+			),
+	);
+}
+
+/**
+ * What a waited-for task that has ended gives its item: its results (downloaded when asked), or the
+ * error of a task that ended without them (`ended` instead of `error` with endedTasksAsOutput).
+ */
+export async function settleTask(
+	ctx: MaxApiContext,
+	state: ItemState,
+	task: TaskData,
+	limitDownloads: Limiter,
+	options: BatchOptions,
+	fail: (state: ItemState, error: NodeError) => void,
+	signal?: AbortSignal,
+): Promise<void> {
+	const { job } = state;
+	state.task = task;
+	const urls = resultUrls(task);
+	if (job.wait && (task.status !== 'SUCCESS' || urls.length === 0)) {
+		// Waited for results and got none: saying SUCCESS would hand downstream nodes nothing.
+		const error = task.status !== 'SUCCESS' ? taskEndedError(ctx, task, job.itemIndex) : noResultError(ctx, task, job.itemIndex);
+		if (options.endedTasksAsOutput) state.ended = error;
+		else fail(state, error);
+		return;
+	}
+	if (job.download && urls.length > 0) {
+		const media = resultMedia(task, taskModel(task, job.submit));
+		state.binary = await limitDownloads(
+			async () => await downloadTaskResults(ctx, { taskId: task.taskId, urls, media }, job.binaryPropertyName, job.itemIndex, signal),
+		);
+	}
 }
 
 /** Runs the batch; `jobs[i]` is the job of input item i, or the error its parameters raised. */
@@ -80,31 +148,15 @@ export async function runTaskBatch(
 	const stopOthers = new AbortController();
 	signal?.addEventListener('abort', () => stopOthers.abort(), { once: true });
 
-	const states: Array<ItemState | NodeOperationError> = jobs.map((job) =>
-		job instanceof NodeOperationError ? job : { job, taskId: job.taskId },
-	);
-	const live = states.filter((state): state is ItemState => !(state instanceof NodeOperationError));
+	const states = itemStates(jobs);
+	const live = liveStates(states);
 
 	const fail = (state: ItemState, error: NodeError) => {
 		state.error = error;
 		if (!continueOnFail) stopOthers.abort();
 	};
 
-	await Promise.all(
-		live
-			.filter((state) => state.job.submit)
-			.map(async (state) =>
-				limit(async () => {
-					if (stopOthers.signal.aborted) return;
-					try {
-						state.taskId = await client.submit(state.job.submit!, state.job.itemIndex);
-						state.submittedAt = Date.now();
-					} catch (error) {
-						fail(state, error as NodeError);
-					}
-				}),
-			),
-	);
+	await submitAll(client, live, limit, fail, stopOthers.signal);
 
 	const waiter = new TaskWaiter(stopOthers.signal);
 	waiter.addSubmitted(
@@ -119,34 +171,18 @@ export async function runTaskBatch(
 			const { job } = state;
 			const taskId = state.taskId;
 			try {
+				let task: TaskData;
 				if (job.wait) {
 					const query = async () => await limit(async () => await client.getTask(taskId, job.itemIndex));
 					const limits = { timeoutMs: job.timeoutMs, maxIntervalMs: job.maxPollIntervalMs, expectedMs: job.expectedMs };
-					state.task = job.submit
-						? await waiter.waitForSubmitted(taskId, query, limits)
-						: await waiter.waitForExisting(taskId, query, limits);
+					task = job.submit ? await waiter.waitForSubmitted(taskId, query, limits) : await waiter.waitForExisting(taskId, query, limits);
 				} else if (job.submit) {
 					// Just created: queued, by the API's definition. Not worth a query.
-					state.task = { taskId, status: 'PENDING', input: null, result: null, failure_reason: null };
+					task = { taskId, status: 'PENDING', input: null, result: null, failure_reason: null };
 				} else {
-					state.task = await limit(async () => await client.getTask(taskId, job.itemIndex));
+					task = await limit(async () => await client.getTask(taskId, job.itemIndex));
 				}
-
-				const urls = resultUrls(state.task);
-				if (job.wait && (state.task.status !== 'SUCCESS' || urls.length === 0)) {
-					// Waited for results and got none: saying SUCCESS would hand downstream nodes nothing.
-					const error =
-						state.task.status !== 'SUCCESS' ? taskEndedError(ctx, state.task, job.itemIndex) : noResultError(ctx, state.task, job.itemIndex);
-					if (options.endedTasksAsOutput) state.ended = error;
-					else fail(state, error);
-					return;
-				}
-				if (job.download && urls.length > 0) {
-					const media = resultMedia(state.task, taskModel(state.task, job.submit));
-					state.binary = await limitDownloads(
-						async () => await downloadTaskResults(ctx, { taskId, urls, media }, job.binaryPropertyName, job.itemIndex, signal),
-					);
-				}
+				await settleTask(ctx, state, task, limitDownloads, options, fail, signal);
 			} catch (error) {
 				if (error instanceof TaskWaitStopped) {
 					if (signal?.aborted) fail(state, new NodeOperationError(ctx.getNode(), error.message, { itemIndex: job.itemIndex }));
@@ -162,21 +198,24 @@ export async function runTaskBatch(
 		if (failed) throw withTaskList(failed.error!, live);
 	}
 
-	return states.map((state, itemIndex) => {
-		const pairedItem = { item: itemIndex };
-		if (state instanceof NodeOperationError) {
-			return { json: errorJson(state), pairedItem };
-		}
-		const base = state.task
-			? taskToJson(state.task, state.job.submit)
-			: { taskId: state.taskId ?? null, status: state.taskId ? 'UNKNOWN' : 'NOT_SUBMITTED' };
-		const error = state.error ?? state.ended;
-		if (error) return { json: { ...base, ...errorJson(error) }, pairedItem };
-		return state.binary ? { json: base, binary: state.binary, pairedItem } : { json: base, pairedItem };
-	});
+	return states.map((state, itemIndex) => itemOutput(state, itemIndex));
 }
 
-function taskEndedError(ctx: IExecuteFunctions, task: TaskData, itemIndex: number): NodeApiError {
+/** The output item of input item `itemIndex`: its task, results and error, as Continue On Fail shows them. */
+export function itemOutput(state: ItemState | NodeOperationError, itemIndex: number): INodeExecutionData {
+	const pairedItem = { item: itemIndex };
+	if (state instanceof NodeOperationError) {
+		return { json: errorJson(state), pairedItem };
+	}
+	const base = state.task
+		? taskToJson(state.task, state.job.submit)
+		: { taskId: state.taskId ?? null, status: state.taskId ? 'UNKNOWN' : 'NOT_SUBMITTED' };
+	const error = state.error ?? state.ended;
+	if (error) return { json: { ...base, ...errorJson(error) }, pairedItem };
+	return state.binary ? { json: base, binary: state.binary, pairedItem } : { json: base, pairedItem };
+}
+
+function taskEndedError(ctx: MaxApiContext, task: TaskData, itemIndex: number): NodeApiError {
 	return maxApiError(ctx.getNode(), { ...task } as unknown as JsonObject, {
 		itemIndex,
 		message: taskEndMessage(task),
@@ -184,7 +223,7 @@ function taskEndedError(ctx: IExecuteFunctions, task: TaskData, itemIndex: numbe
 	});
 }
 
-function noResultError(ctx: IExecuteFunctions, task: TaskData, itemIndex: number): NodeApiError {
+function noResultError(ctx: MaxApiContext, task: TaskData, itemIndex: number): NodeApiError {
 	return maxApiError(ctx.getNode(), { ...task } as unknown as JsonObject, {
 		itemIndex,
 		message: `Max API task ${task.taskId} ended with SUCCESS but returned no ${resultMedia(task, taskModel(task))} URLs`,
@@ -192,7 +231,7 @@ function noResultError(ctx: IExecuteFunctions, task: TaskData, itemIndex: number
 	});
 }
 
-function timeoutError(ctx: IExecuteFunctions, error: TaskWaitTimeout, itemIndex: number): NodeOperationError {
+export function timeoutError(ctx: MaxApiContext, error: TaskWaitTimeout, itemIndex: number): NodeOperationError {
 	const last = error.lastError ? ` The last query failed: ${error.lastError.message}.` : '';
 	return new NodeOperationError(ctx.getNode(), error.message, {
 		itemIndex,
@@ -201,7 +240,7 @@ function timeoutError(ctx: IExecuteFunctions, error: TaskWaitTimeout, itemIndex:
 }
 
 /** Adds to the error the id of every task this run created, so none is lost when the run fails. */
-function withTaskList(error: NodeError, states: ItemState[]): NodeError {
+export function withTaskList(error: NodeError, states: ItemState[]): NodeError {
 	const created = states.filter((state) => state.taskId && state.job.submit);
 	if (created.length > 0) {
 		const list = created

@@ -4,11 +4,9 @@
 // the operations turn into a NodeOperationError for the item.
 import { TASK_ID_PATTERN } from '../../shared/api';
 import { InvalidParameter } from '../../shared/invalidParameter';
-import { parseHttpUrl } from '../../shared/url';
+import { isLoopbackHost, parseHttpUrl } from '../../shared/url';
 
 export { InvalidParameter };
-
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
 
 /**
  * Max API calls the callback URL from the internet: it must be http(s), and the real service
@@ -24,7 +22,7 @@ export function validateCallbackUrl(value: unknown, apiIsPublic: boolean): strin
 			"Use the Max API Trigger's production URL (https://…/webhook/…/maxapi), or leave the option empty.",
 		);
 	}
-	if (apiIsPublic && LOOPBACK_HOSTS.test(url.hostname)) {
+	if (apiIsPublic && isLoopbackHost(url.hostname)) {
 		throw new InvalidParameter(
 			'Callback URL',
 			`Max API cannot call back ${url.host}: it is this machine, not a public address`,

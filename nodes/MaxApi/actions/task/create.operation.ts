@@ -5,6 +5,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { findModel } from '../../../shared/models';
 import { jobSettings, optionsCollection, readTaskOptions } from '../../descriptions/taskOptions';
+import { waitModeProperties } from '../../descriptions/waitMode';
 import { submitBody } from '../../helpers/submitBody';
 import { parseInputJson, validateModelId } from '../../helpers/validation';
 import { executeTasks } from '../executeTasks';
@@ -34,6 +35,7 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 		default: true,
 		description: 'Whether to wait until the task has finished and output its results. Off: output the task ID at once.',
 	},
+	...waitModeProperties,
 	optionsCollection(true),
 ]);
 

@@ -1,0 +1,136 @@
+// Pause Until Callback, the resuming side: the node's webhook, which n8n calls when a request reaches
+// the waiting execution's resume URL. A Max API callback (or a check the run scheduled itself) makes
+// it query the awaited tasks; the run resumes once every task has ended or passed its deadline, with
+// one output item per input item, as polling outputs them. Until then it answers and the execution
+// stays waiting. Nothing in a callback's body is trusted: every status comes from Max API.
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { isTerminalStatus, type TaskData } from '../../shared/api';
+import { parseCallbackBody } from '../../shared/callback';
+import { MaxApiClient } from '../../shared/transport/client';
+import { verifyTask } from '../../shared/verifyTask';
+import { DEFAULT_MAX_PARALLEL_REQUESTS } from '../descriptions/taskOptions';
+import { createLimiter, type Limiter } from '../helpers/limiter';
+import { itemOutput, settleTask, timeoutError, type ItemState, type NodeError } from '../helpers/taskBatch';
+import { TaskWaitTimeout } from '../helpers/waitForTask';
+import { CHECK_BODY } from './checkSchedule';
+import { finalItem, pauseRecordOf, ringOrder, type PauseRecord } from './pausedItems';
+
+interface Awaited {
+	itemIndex: number;
+	record: PauseRecord;
+	task?: TaskData;
+	queryError?: Error;
+}
+
+export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const response = this.getResponseObject();
+	const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+		response.status(status).json(body);
+		return { noWebhookResponse: true };
+	};
+
+	// The items the paused run left in the execution (pausedItems.ts) are this webhook's input.
+	const items = (this.evaluateExpression('{{ $input.all() }}', 0) ?? []) as INodeExecutionData[];
+	const awaited: Awaited[] = [];
+	items.forEach((item, itemIndex) => {
+		const record = pauseRecordOf(item);
+		if (record) awaited.push({ itemIndex, record });
+	});
+	if (awaited.length === 0) return answer(409, { received: false, error: 'this execution is not waiting for Max API tasks' });
+
+	const client = await MaxApiClient.connect(this);
+	let start = 0;
+	const body = this.getBodyData();
+	if (body?.check !== CHECK_BODY.check) {
+		const headers = this.getHeaderData();
+		const declaredLength = Number(headers['content-length']);
+		const parsed = parseCallbackBody(body, headers['content-type'], Number.isFinite(declaredLength) ? declaredLength : undefined);
+		if ('rejection' in parsed) return answer(parsed.rejection.status, { received: false, error: parsed.rejection.reason });
+		start = awaited.findIndex((entry) => entry.record.taskId === parsed.task.taskId);
+		// Another execution's task (or a stranger's guess): nothing to do here, and nothing to retry.
+		if (start < 0) return answer(200, { received: true, ignored: 'not a task of this execution' });
+		const verified = await verifyTask(client, parsed.task);
+		if ('rejection' in verified) return answer(verified.rejection.status, { received: false, error: verified.rejection.reason });
+		awaited[start].task = verified.task;
+	}
+
+	const now = Date.now();
+	const due = (entry: Awaited) => now >= Date.parse(entry.record.deadline);
+	const settled = (entry: Awaited) => (entry.task !== undefined && isTerminalStatus(entry.task.status)) || due(entry);
+	const limit = createLimiter(DEFAULT_MAX_PARALLEL_REQUESTS);
+	const ring = ringOrder(awaited, start);
+	// Walk the ring a few tasks at a time; stop at the first task still running before its deadline.
+	for (let from = 0; from < ring.length; from += DEFAULT_MAX_PARALLEL_REQUESTS) {
+		const chunk = ring.slice(from, from + DEFAULT_MAX_PARALLEL_REQUESTS).filter((entry) => !settled(entry));
+		await Promise.all(
+			chunk.map(async (entry) =>
+				limit(async () => {
+					try {
+						entry.task = await client.getTask(entry.record.taskId, entry.itemIndex);
+					} catch (error) {
+						entry.queryError = error as Error;
+					}
+				}),
+			),
+		);
+		const running = chunk.find((entry) => !settled(entry));
+		if (running) return answer(200, { received: true, waitingFor: running.record.taskId });
+	}
+
+	// Every task has ended or is past its deadline: answer first (downloads can take longer than a
+	// callback sender waits), then resume the run with the results.
+	answer(200, { received: true, resumed: true });
+	const limitDownloads = createLimiter(DEFAULT_MAX_PARALLEL_REQUESTS);
+	const outputs = await Promise.all(items.map(async (item, itemIndex) => await resumedItem(this, item, itemIndex, awaited, limitDownloads)));
+	return { noWebhookResponse: true, workflowData: splitByErrorOutput(this, outputs) };
+}
+
+async function resumedItem(
+	ctx: IWebhookFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	awaited: Awaited[],
+	limitDownloads: Limiter,
+): Promise<INodeExecutionData> {
+	const entry = awaited.find((candidate) => candidate.itemIndex === itemIndex);
+	if (!entry) return finalItem(item, itemIndex);
+	const { record } = entry;
+	const state: ItemState = {
+		taskId: record.taskId,
+		job: {
+			itemIndex,
+			submit: { model: record.model, input: entry.task?.input ?? {} },
+			wait: true,
+			download: record.download,
+			binaryPropertyName: record.binaryPropertyName,
+			timeoutMs: record.timeoutSeconds * 1000,
+			maxPollIntervalMs: 0,
+		},
+	};
+	const fail = (failed: ItemState, error: NodeError) => {
+		failed.error = error;
+	};
+	if (entry.task && isTerminalStatus(entry.task.status)) {
+		try {
+			await settleTask(ctx, state, entry.task, limitDownloads, {}, fail);
+		} catch (error) {
+			fail(state, error as NodeError);
+		}
+	} else {
+		const timeout = new TaskWaitTimeout(record.taskId, entry.task?.status, record.timeoutSeconds * 1000, entry.queryError);
+		state.task = entry.task;
+		fail(state, timeoutError(ctx, timeout, itemIndex));
+	}
+	return itemOutput(state, itemIndex);
+}
+
+/**
+ * n8n resumes a waiting node by outputting what its webhook returns: the node cannot fail at that
+ * point, so a task's error is its item's `error`, as with Continue On Fail. With "On Error: Continue
+ * (using error output)" those items go to the error output, as they would when polling.
+ */
+function splitByErrorOutput(ctx: IWebhookFunctions, outputs: INodeExecutionData[]): INodeExecutionData[][] {
+	if (ctx.getNode().onError !== 'continueErrorOutput') return [outputs];
+	return [outputs.filter((item) => item.json.error === undefined), outputs.filter((item) => item.json.error !== undefined)];
+}
