@@ -2,6 +2,19 @@
 import type { N8nRuntime } from './n8n-install';
 
 export interface StartN8nOptions {
+  /**
+   * 'regular' (default): one `n8n start` on SQLite. 'queue': n8n's queue mode, as users scale out:
+   * Redis and PostgreSQL (Debian's packages, apt-get installed when missing) as local processes with
+   * their data in a temp folder, a main `n8n start` (editor, REST, public API, test webhooks), `workers`
+   * `n8n worker --concurrency=<workerConcurrency>` processes running every execution (manual ones too),
+   * and one `n8n webhook` process serving production webhooks and waiting-execution resume URLs
+   * (/webhook-waiting/...). Binary data is kept in the database. Each phase's time is printed.
+   */
+  mode?: 'regular' | 'queue';
+  /** Queue mode: how many `n8n worker` processes (default 1). */
+  workers?: number;
+  /** Queue mode: how many executions each worker runs at once (`--concurrency`, default 1). */
+  workerConcurrency?: number;
   /** N8N_USER_FOLDER; default a new temp folder that stop() deletes. */
   userFolder?: string;
   /** Default: a free port on 127.0.0.1. An explicit port must be free. */
@@ -71,7 +84,13 @@ export interface N8nInstance {
   url: string;
   port: number;
   brokerPort: number;
+  /** Main n8n's pid when it started (processes() has the current ones). */
   pid: number;
+  mode: 'regular' | 'queue';
+  /** Pids of the running n8n processes by name: main; in queue mode also worker1..N and webhook. */
+  processes(): Record<string, number>;
+  /** Queue mode: where Redis and PostgreSQL listen (127.0.0.1); null in regular mode. */
+  services: { redis: { port: number }; postgres: { port: number; database: string } } | null;
   userFolder: string;
   encryptionKey: string;
   owner: { email: string; password: string };
@@ -84,10 +103,27 @@ export interface N8nInstance {
   logTail(lines?: number): string;
   package: { name: string; version: string; nodes: string[]; credentials: string[] } | null;
   runtime: N8nRuntime;
-  timings: { spawnedAtMs: number; readyMs?: number; totalMs?: number };
-  /** Kills n8n's process group and waits for it; deletes a temp user folder. */
+  timings: {
+    /** Queue mode: Redis and PostgreSQL started (with an apt-get install when they were missing). */
+    servicesMs?: number;
+    spawnedAtMs: number;
+    /** Main's time from spawn to ready. */
+    readyMs?: number;
+    /** Each n8n process's time from spawn to ready, at the first start. */
+    processesReadyMs?: Record<string, number>;
+    totalMs?: number;
+  };
+  /** Stops every n8n process, then Redis and PostgreSQL, and waits; deletes temp folders. Nothing is left running. */
   stop(): Promise<{ code: number | null; signal: string | null } | null>;
-  exited(): { code: number | null; signal: string | null } | null;
+  /**
+   * Stops the n8n processes (main, workers, webhook) but keeps the database (SQLite in the user folder,
+   * or Redis and PostgreSQL) and the user folder: what a restart of n8n does to a waiting execution.
+   */
+  stopN8nProcesses(): Promise<void>;
+  /** Starts the n8n processes again on the same database and ports; the cookie and API key stay valid. */
+  startN8nProcesses(): Promise<void>;
+  /** The first exit among the n8n processes: main's, or another's with `process` naming it. */
+  exited(): { code: number | null; signal: string | null; process?: string } | null;
 
   /** /rest call with the owner's cookie; resolves to the answer's `data`. Throws on non-2xx (err.status, err.body). */
   rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
@@ -125,7 +161,9 @@ export interface N8nInstance {
   /** n8n's own credential test (POST /rest/credentials/test). With an id, `data` replaces the stored data. */
   testCredential(type: string, data: Record<string, unknown>, opts?: { id?: string; name?: string }): Promise<CredentialTestResult>;
   testCredential(c: { type: string; data: Record<string, unknown>; id?: string; name?: string }): Promise<CredentialTestResult>;
-  /** Production webhook URL: <url>/webhook/<path>. */
+  /** Where production webhooks and resume URLs (/webhook-waiting/...) are served: url, or in queue mode the webhook process's. */
+  webhookBaseUrl: string;
+  /** Production webhook URL: <webhookBaseUrl>/webhook/<path>. */
   webhookUrl(path: string): string;
 }
 

@@ -9,9 +9,13 @@
  *   ...
  *   await n8n.stop();
  *
+ * `startN8n({ mode: 'queue', workers: 1, workerConcurrency: 1 })` starts n8n's queue mode instead:
+ * Redis and PostgreSQL as local processes, a main, the workers and a webhook process.
+ *
  * Everything listens on 127.0.0.1 only, on free ports; n8n makes no calls to n8n.io. The pieces, one
- * job each, are in scripts/n8n/: build-env.js (the environment n8n gets), process.js (spawn, stop,
- * watchdog, logs), user-folder.js (package install, temp folders), owner.js (owner, login, API key),
+ * job each, are in scripts/n8n/: build-env.js (the environment n8n gets), topology.js (which n8n
+ * processes, in which order), process.js (spawn, stop, watchdog, logs), queue-services.js (Redis,
+ * PostgreSQL), user-folder.js (package install, temp folders), owner.js (owner, login, API key),
  * client.js (REST and public-API calls) and workflow-json.js. Types: scripts/n8n-server.d.ts.
  *
  * Plain CommonJS, no dependencies, runs on Node 20 (n8n itself runs on the Node 24 of the runtime).
@@ -21,10 +25,12 @@ const path = require('path');
 const crypto = require('crypto');
 const { ensureRuntime } = require('./n8n-install');
 const { packPackage } = require('./pack');
-const { freePort, portIsFree, distinctFreePorts, request } = require('./lib/net');
-const { sleep } = require('./lib/time');
+const { freePort, portIsFree, distinctFreePorts } = require('./lib/net');
+const { secondsSince } = require('./lib/time');
 const { buildEnv } = require('./n8n/build-env');
-const { registerCleanup, spawnN8n, logTail, openLogFile } = require('./n8n/process');
+const { registerCleanup, logTail, openLogFile } = require('./n8n/process');
+const { processLayout, n8nProcesses } = require('./n8n/topology');
+const { startQueueServices } = require('./n8n/queue-services');
 const userFolders = require('./n8n/user-folder');
 const { ownerFrom, ownerEnv, login, createApiKey } = require('./n8n/owner');
 const { createClient, restCaller } = require('./n8n/client');
@@ -63,27 +69,6 @@ function installPackage(opts, userFolder) {
 	return tgz ? userFolders.installPackageTgz(userFolder, tgz) : null;
 }
 
-/** Waits for /healthz/readiness (plain /healthz answers before n8n can serve). */
-async function waitForReadiness(url, proc, timeoutMs) {
-	const t0 = Date.now();
-	for (;;) {
-		if (proc.exited()) {
-			await Promise.race([proc.closePromise, sleep(2000)]); // the last output arrives after 'exit'
-			throw new Error(`n8n exited during start (${JSON.stringify(proc.exited())})`);
-		}
-		if (Date.now() - t0 > timeoutMs) throw new Error(`n8n not ready after ${timeoutMs} ms`);
-		try {
-			const res = await request('GET', `${url}/healthz/readiness`, { timeoutMs: 2000 });
-			if (res.status === 200) break;
-		} catch {
-			// not listening yet
-		}
-		await sleep(200);
-	}
-	proc.markReady();
-	return Date.now() - t0;
-}
-
 /** Throws, with the log lines that tell why, unless n8n loaded the package and the expected types. */
 async function assertPackageLoaded(client, pkg, opts, logs) {
 	const t = await client.getLoadedTypes();
@@ -104,54 +89,72 @@ async function assertPackageLoaded(client, pkg, opts, logs) {
 	return { name: pkg.name, version: pkg.version, nodes: t.packageNodes, credentials: t.packageCredentials };
 }
 
+/** The options' mode, checked: 'regular' (default) or 'queue' with its worker settings. */
+function modeOf(opts) {
+	const mode = opts.mode || 'regular';
+	if (mode !== 'regular' && mode !== 'queue') throw new Error(`startN8n: mode must be 'regular' or 'queue', not ${JSON.stringify(mode)}`);
+	if (mode === 'regular') return { mode, queue: null };
+	const workers = opts.workers === undefined ? 1 : Number(opts.workers);
+	const workerConcurrency = opts.workerConcurrency === undefined ? 1 : Number(opts.workerConcurrency);
+	if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`startN8n: workers must be a whole number >= 1, not ${opts.workers}`);
+	if (!(Number.isInteger(workerConcurrency) && workerConcurrency >= 1)) throw new Error(`startN8n: workerConcurrency must be a whole number >= 1, not ${opts.workerConcurrency}`);
+	return { mode, queue: { workers, workerConcurrency } };
+}
+
+/** Every port the instance needs, all different: main's, the brokers', and queue mode's. */
+async function allocatePorts(main, queue) {
+	if (!queue) {
+		const [broker] = await distinctFreePorts(1, [main]);
+		return { main, broker: [broker] };
+	}
+	const n = queue.workers;
+	const free = await distinctFreePorts(2 * n + 5, [main]);
+	return {
+		main,
+		broker: free.slice(0, n + 2), // main, the workers, webhook
+		health: free.slice(n + 2, 2 * n + 2),
+		webhook: free[2 * n + 2],
+		redis: free[2 * n + 3],
+		postgres: free[2 * n + 4],
+	};
+}
+
 async function launch(opts, runtime, userFolder, removeFolder, t0) {
+	const { mode, queue } = modeOf(opts);
+	// queue mode tells its phases: its start takes several processes
+	const say = queue ? (msg) => process.stdout.write(`[n8n-server] ${msg}\n`) : () => {};
+
 	// 1. ports, and one n8n per user folder (they would share one SQLite database)
-	const port = await editorPort(opts.port);
-	const [brokerPort] = await distinctFreePorts(1, [port]);
+	const ports = await allocatePorts(await editorPort(opts.port), queue);
 	userFolders.assertFolderUnused(userFolder);
 
-	// 2. the package, keys, owner, environment
+	// 2. the package, keys, owner
 	const pkg = installPackage(opts, userFolder);
 	const encryptionKey =
 		(opts.env && opts.env.N8N_ENCRYPTION_KEY) || userFolders.existingEncryptionKey(userFolder) || crypto.randomBytes(24).toString('hex');
 	const owner = ownerFrom(opts.owner);
-	const url = `http://127.0.0.1:${port}`;
-	const env = buildEnv({
-		runtime,
-		userFolder,
-		port,
-		brokerPort,
-		encryptionKey,
-		ownerEnv: ownerEnv(owner, runtime),
-		overrides: opts.env,
-	});
+	const url = `http://127.0.0.1:${ports.main}`;
+	const webhookBase = queue ? `http://127.0.0.1:${ports.webhook}` : url;
 
-	// 3. start
 	const logs = [];
 	const verbose = process.env.MAXAPI_N8N_LOGS === '1';
 	const logStream = openLogFile(opts.logFile);
-	const proc = spawnN8n({
-		runtime,
-		args: ['start'],
-		env,
-		cwd: userFolder,
-		nodeArgs: opts.nodeArgs,
-		logs,
-		onLog: opts.onLog || (verbose ? (l) => process.stdout.write(`[n8n] ${l}\n`) : null),
-		logStream,
-	});
-	const pidFile = userFolders.pidFileOf(userFolder);
-	if (proc.pid) fs.writeFileSync(pidFile, String(proc.pid));
+	const logging = { logs, onLog: opts.onLog || (verbose ? (l) => process.stdout.write(`[n8n] ${l}\n`) : null), logStream };
 
+	// 3. queue mode: Redis and PostgreSQL
+	const queueFolder = queue ? userFolders.makeTempQueueFolder() : null;
+	let services = null;
+	let processes = null;
 	let stopping = null;
-	/** Stops n8n (gracefully once ready) and waits for it; deletes a temp user folder. Idempotent. */
+	/** Stops n8n (gracefully once ready), then Redis and PostgreSQL, and waits; deletes temp folders. Idempotent. */
 	function stop() {
 		if (stopping) return stopping;
 		stopping = (async () => {
-			const exited = await proc.stop();
+			const exited = processes ? await processes.stop() : null;
+			if (services) await services.stop();
 			unregister();
-			fs.rmSync(pidFile, { force: true });
 			if (logStream) await new Promise((r) => logStream.end(r));
+			if (queueFolder) fs.rmSync(queueFolder, { recursive: true, force: true });
 			if (removeFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 			return exited;
 		})();
@@ -159,29 +162,71 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 	}
 	const unregister = registerCleanup({
 		killNow: () => {
-			proc.killNow();
+			if (processes) processes.killNow();
+			if (services) services.killNow();
+			if (queueFolder) fs.rmSync(queueFolder, { recursive: true, force: true });
 			if (removeFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 		},
 		stop,
 	});
 
-	const timings = { spawnedAtMs: Date.now() - t0 };
+	const timings = {};
 	try {
-		// 4. ready, logged in, with a public-API key
-		timings.readyMs = await waitForReadiness(url, proc, opts.readyTimeoutMs || 180000);
+		if (queue) {
+			const tServices = Date.now();
+			services = await startQueueServices({ dir: queueFolder, redisPort: ports.redis, postgresPort: ports.postgres, logging, log: say });
+			timings.servicesMs = Date.now() - tServices;
+		}
+
+		// 4. the n8n processes
+		const env = buildEnv({
+			runtime,
+			userFolder,
+			port: ports.main,
+			brokerPort: ports.broker[0],
+			encryptionKey,
+			ownerEnv: ownerEnv(owner, runtime),
+			queue: services && { redisPort: ports.redis, postgres: services.postgres, webhookPort: ports.webhook },
+			overrides: opts.env,
+		});
+		processes = n8nProcesses({
+			runtime,
+			layout: processLayout({ mode, ports, ...queue }),
+			env,
+			cwd: userFolder,
+			nodeArgs: opts.nodeArgs,
+			logging,
+			labelled: !!queue,
+			readyTimeoutMs: opts.readyTimeoutMs || 180000,
+			pidFile: userFolders.pidFileOf(userFolder),
+		});
+		/** Starts the n8n processes (again), and says how long each took. */
+		const startProcesses = async () => {
+			const t = Date.now();
+			const readyMs = await processes.start();
+			say(`n8n ${Object.entries(readyMs).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', ')} (ready in ${secondsSince(t)} s)`);
+			return readyMs;
+		};
+		timings.spawnedAtMs = Date.now() - t0;
+		timings.processesReadyMs = await startProcesses();
+		timings.readyMs = timings.processesReadyMs.main;
+
+		// 5. logged in, with a public-API key; did n8n load the package?
 		const cookie = await login(url, owner);
 		const apiKey = await createApiKey(restCaller(url, cookie));
-		const client = createClient({ url, cookie, apiKey, pkg, cli: { runtime, env, userFolder, takenPorts: [port, brokerPort] } });
-
-		// 5. did n8n load the package?
+		const client = createClient({ url, cookie, apiKey, pkg, cli: { runtime, env, userFolder, takenPorts: Object.values(ports).flat() } });
 		const loaded = pkg ? await assertPackageLoaded(client, pkg, opts, logs) : null;
 		timings.totalMs = Date.now() - t0;
+		say(`${mode} mode ready in ${secondsSince(t0)} s: editor ${url}, webhooks ${webhookBase}`);
 
 		return {
 			url,
-			port,
-			brokerPort,
-			pid: proc.pid,
+			port: ports.main,
+			brokerPort: ports.broker[0],
+			pid: processes.pids().main,
+			mode,
+			processes: processes.pids,
+			services: services && { redis: { port: ports.redis }, postgres: { port: ports.postgres, database: services.postgres.database } },
 			userFolder,
 			encryptionKey,
 			owner: { email: owner.email, password: owner.password },
@@ -193,9 +238,16 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 			runtime,
 			timings,
 			stop,
-			exited: proc.exited,
+			stopN8nProcesses: async () => {
+				await processes.stop();
+			},
+			startN8nProcesses: async () => {
+				await startProcesses();
+			},
+			exited: processes.exited,
 			...client,
-			webhookUrl: (p) => `${url}/webhook/${String(p).replace(/^\//, '')}`,
+			webhookBaseUrl: webhookBase,
+			webhookUrl: (p) => `${webhookBase}/webhook/${String(p).replace(/^\//, '')}`,
 		};
 	} catch (err) {
 		await stop().catch(() => {});

@@ -26,9 +26,10 @@ function withoutOuterSettings(env) {
  * @param {number} o.brokerPort    the task-runner broker's port (each n8n process needs its own)
  * @param {string} o.encryptionKey
  * @param {object} o.ownerEnv      N8N_INSTANCE_OWNER_* (scripts/n8n/owner.js)
+ * @param {object} [o.queue]       queue mode: { redisPort, postgres: {port, database, user}, webhookPort }
  * @param {object} [o.overrides]   the caller's extra/overriding variables, applied last
  */
-function buildEnv({ runtime, userFolder, port, brokerPort, encryptionKey, ownerEnv, overrides }) {
+function buildEnv({ runtime, userFolder, port, brokerPort, encryptionKey, ownerEnv, queue = null, overrides }) {
 	const url = `http://127.0.0.1:${port}`;
 	const env = withoutOuterSettings({ ...process.env });
 	const noProxy = ['127.0.0.1', 'localhost', env.NO_PROXY || env.no_proxy].filter(Boolean).join(',');
@@ -75,7 +76,33 @@ function buildEnv({ runtime, userFolder, port, brokerPort, encryptionKey, ownerE
 		NO_PROXY: noProxy,
 		no_proxy: noProxy,
 	});
+	if (queue) Object.assign(env, queueModeEnv(queue));
+	// production and waiting webhooks go to the webhook process; WEBHOOK_URL, unlike N8N_WEBHOOK_URL, leaves
+	// the test-webhook URLs (/webhook-test, served by main only) on the editor's address
+	if (queue) delete env.N8N_WEBHOOK_URL;
 	return Object.assign(env, overrides || {});
+}
+
+/**
+ * What every process of a queue-mode n8n shares: the Redis queue, the PostgreSQL database, binary data
+ * in that database (a worker cannot read another process's filesystem store), manual runs on the
+ * workers too, and the webhook process's address in the URLs n8n hands out (trigger and resume URLs).
+ */
+function queueModeEnv({ redisPort, postgres, webhookPort }) {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redisPort),
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: String(postgres.port),
+		DB_POSTGRESDB_DATABASE: postgres.database,
+		DB_POSTGRESDB_USER: postgres.user,
+		DB_POSTGRESDB_PASSWORD: '',
+		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
+	};
 }
 
 module.exports = { buildEnv };

@@ -60,9 +60,10 @@ function registerCleanup({ killNow, stop }) {
  * Spawns `cmd args` as a process-group leader and keeps its output as lines.
  *   logs: the array the lines go to (shared by the processes of one n8n); label: prefix of its lines;
  *   onLog: called with each line; logStream: a writable the lines are appended to;
- *   watchdogFd: give the child the write end of a pipe on fd 3 (scripts/n8n-watchdog.js reads it).
+ *   watchdogFd: give the child the write end of a pipe on fd 3 (scripts/n8n-watchdog.js reads it);
+ *   stopSignal: what asks it to shut down (PostgreSQL: SIGINT, its fast shutdown).
  */
-function spawnGroup({ cmd, args, env, cwd, logs = [], label = '', onLog = null, logStream = null, watchdogFd = false }) {
+function spawnGroup({ cmd, args, env, cwd, logs = [], label = '', onLog = null, logStream = null, watchdogFd = false, stopSignal = 'SIGTERM' }) {
 	const child = spawn(cmd, args, {
 		cwd,
 		env,
@@ -105,14 +106,14 @@ function spawnGroup({ cmd, args, env, cwd, logs = [], label = '', onLog = null, 
 
 	let ready = false;
 	let stopping = null;
-	/** Ends the group: SIGTERM once ready (SIGKILL after graceMs), SIGKILL while it starts. Idempotent. */
+	/** Ends the group: stopSignal once ready (SIGKILL after graceMs), SIGKILL while it starts. Idempotent. */
 	function stop({ graceMs = 15000 } = {}) {
 		if (stopping) return stopping;
 		stopping = (async () => {
 			if (!exited) {
 				// A starting n8n handles SIGTERM only once its synchronous start work is done (tens of seconds
 				// on a busy machine): kill it outright. A ready one shuts down gracefully.
-				killGroup(child.pid, ready ? 'SIGTERM' : 'SIGKILL');
+				killGroup(child.pid, ready ? stopSignal : 'SIGKILL');
 				const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
 				await exitPromise;
 				clearTimeout(timer);
@@ -154,6 +155,21 @@ function spawnN8n({ runtime, args, env, cwd, nodeArgs = [], ...logging }) {
 	});
 }
 
+/**
+ * Spawns a server that is not Node (Redis, PostgreSQL) under the watchdog, which runs it in its group
+ * and kills the group if this process dies. runAs: { uid, gid } of the user the server runs as.
+ */
+function spawnGuarded({ cmd, args, env, runAs = null, ...rest }) {
+	const identity = runAs ? { MAXAPI_WATCHDOG_UID: String(runAs.uid), MAXAPI_WATCHDOG_GID: String(runAs.gid) } : {};
+	return spawnGroup({
+		cmd: process.execPath,
+		args: [WATCHDOG, cmd, ...args],
+		env: { ...env, ...identity, MAXAPI_N8N_WATCHDOG_FD: '3' },
+		watchdogFd: true,
+		...rest,
+	});
+}
+
 /** Output lines worth showing when something failed: the last n, without migration chatter. */
 function logTail(logs, n = 60) {
 	return logs
@@ -167,4 +183,4 @@ function openLogFile(file) {
 	return file ? fs.createWriteStream(file, { flags: 'a' }) : null;
 }
 
-module.exports = { registerCleanup, spawnGroup, spawnN8n, logTail, openLogFile };
+module.exports = { registerCleanup, spawnN8n, spawnGuarded, logTail, openLogFile };

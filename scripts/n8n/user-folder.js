@@ -20,6 +20,19 @@ function makeTempUserFolder() {
 
 const pidFileOf = (userFolder) => path.join(userFolder, '.n8n', PID_FILE);
 
+/**
+ * A new temp folder for queue mode's Redis and PostgreSQL data. It names this process as its owner
+ * (sweepStaleTempFolders keeps it while we live), and others may pass through it: PostgreSQL runs as
+ * the postgres user when we are root and must reach its data folder inside.
+ */
+function makeTempQueueFolder() {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${TEMP_PREFIX}queue-`));
+	fs.chmodSync(dir, 0o711);
+	fs.mkdirSync(path.dirname(pidFileOf(dir)));
+	fs.writeFileSync(pidFileOf(dir), String(process.pid));
+	return dir;
+}
+
 /** Throws if a live n8n started by this tooling already uses the folder (they would share one database). */
 function assertFolderUnused(userFolder) {
 	try {
@@ -102,6 +115,7 @@ function existingEncryptionKey(userFolder) {
 
 module.exports = {
 	makeTempUserFolder,
+	makeTempQueueFolder,
 	pidFileOf,
 	assertFolderUnused,
 	sweepStaleTempFolders,
