@@ -15,7 +15,7 @@ import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n
 import { readMp4Boxes, VIDEO_FIXTURE } from '../emulator/mp4';
 import { readPngSize } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
-import { E2E_TARGETS, runtimeFor } from './targets';
+import { E2E_TARGETS, runtimeFor, startOptions } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
@@ -83,6 +83,7 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		filesDir = userFolder;
 		fs.mkdirSync(path.join(filesDir, 'maxapi'));
 		n8n = await startN8n({
+			...startOptions(target),
 			runtime,
 			userFolder,
 			packageTgz: tgz,

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { packPackage } from '../../scripts/pack';
 import { startN8n, N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, Emulator } from '../emulator';
-import { E2E_TARGETS, runtimeFor } from './targets';
+import { E2E_TARGETS, runtimeFor, startOptions } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-maxapi';
@@ -61,6 +61,7 @@ describe.each(E2E_TARGETS)('n8n-nodes-maxapi in a real $label', (target) => {
     emulator = await phase('emulator start', () => startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 300 }));
     n8n = await phase('n8n start to ready (+login, API key, package check)', () =>
       startN8n({
+        ...startOptions(target),
         runtime,
         packageTgz: tgz,
         expectNodeTypes: [NODE_TYPE, TRIGGER_TYPE],
