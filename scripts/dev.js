@@ -13,6 +13,12 @@
  *      with its Max API nodes bound to that credential
  *   Ctrl+C stops n8n and the emulator.
  *
+ * Usage: npm run dev [-- --queue]
+ *   --queue  n8n's queue mode, as users scale out: Redis and PostgreSQL (apt-get installed when
+ *            missing; data in a temp folder, so a fresh database every run), a main, one worker
+ *            (n8n's default concurrency, 10) and a webhook process; the editor stays on N8N_PORT.
+ *   --help   this text.
+ *
  * Environment: N8N_PORT (default 5678), MAXAPI_API_KEY (use the real API), MAXAPI_BASE_URL (default
  * https://api.maxapi.io), MAXAPI_EMULATOR_PORT (default: a free port), MAXAPI_EMULATOR_LATENCY_MS,
  * MAXAPI_N8N_LOGS=1 (echo n8n's log; it is always written to .dev/n8n-user/n8n.log),
@@ -39,6 +45,11 @@ const FILES_DIR = path.join(USER_FOLDER, 'maxapi');
 const OWNER_EMAIL = 'dev@maxapi.local';
 const CREDENTIAL_TYPE = 'maxApi';
 const PACKAGE_NAME = require(path.join(REPO, 'package.json')).name;
+const USAGE = `usage: npm run dev [-- --queue]
+  --queue  n8n's queue mode: Redis, PostgreSQL, a main, one worker and a webhook process
+  --help   this text
+Environment: N8N_PORT, MAXAPI_API_KEY, MAXAPI_BASE_URL, MAXAPI_EMULATOR_PORT, MAXAPI_EMULATOR_LATENCY_MS,
+MAXAPI_N8N_LOGS=1, MAXAPI_DEV_PACKAGE_TGZ, MAXAPI_EXAMPLES_DIR (see scripts/dev.js)`;
 
 const t0 = Date.now();
 const say = (msg) => process.stdout.write(`[dev] ${msg}\n`);
@@ -110,12 +121,12 @@ async function upsertCredential(n8n, name, data) {
 	return { id: created.id, name, updated: false };
 }
 
-/** The examples' callback URLs name n8n's default address; point them at this instance. */
-function pointCallbacksAt(workflow, n8nUrl) {
+/** The examples' callback URLs name n8n's default address; point them at this instance's webhooks. */
+function pointCallbacksAt(workflow, webhookBaseUrl) {
 	for (const node of workflow.nodes || []) {
 		const options = node.parameters && node.parameters.options;
 		if (options && typeof options.callbackUrl === 'string') {
-			options.callbackUrl = options.callbackUrl.replace(/^http:\/\/127\.0\.0\.1:5678/, n8nUrl);
+			options.callbackUrl = options.callbackUrl.replace(/^http:\/\/127\.0\.0\.1:5678/, webhookBaseUrl);
 		}
 	}
 	return workflow;
@@ -151,7 +162,7 @@ async function importExamples(n8n, credential) {
 		}
 		wf.name = wf.name || path.basename(f, '.json');
 		bindCredential(wf, credential);
-		pointCallbacksAt(wf, n8n.url);
+		pointCallbacksAt(wf, n8n.webhookBaseUrl);
 		const same = existing.find((w) => w.name === wf.name && !w.isArchived);
 		try {
 			const res = same ? await n8n.updateWorkflow(same.id, wf) : await n8n.createWorkflow(wf);
@@ -163,8 +174,22 @@ async function importExamples(n8n, credential) {
 	return imported;
 }
 
-async function main() {
-	say('starting: n8n runtime, build, pack, emulator, n8n');
+/** The command line's options, or null after printing the usage (--help, or an unknown option). */
+function parseArgs(argv) {
+	const opts = { queue: false };
+	for (const a of argv) {
+		if (a === '--queue') opts.queue = true;
+		else {
+			process[a === '--help' ? 'stdout' : 'stderr'].write(`${a === '--help' ? '' : `unknown option ${a}\n`}${USAGE}\n`);
+			process.exitCode = a === '--help' ? 0 : 2;
+			return null;
+		}
+	}
+	return opts;
+}
+
+async function main(args) {
+	say(`starting: n8n runtime, build, pack, emulator, n8n${args.queue ? ' in queue mode' : ''}`);
 	const runtime = await ensureRuntime();
 	const tgz = await buildAndPack();
 	const owner = devOwner();
@@ -189,6 +214,7 @@ async function main() {
 	say(`starting n8n on 127.0.0.1:${port} (user folder ${path.relative(REPO, USER_FOLDER)}) ...`);
 	try {
 		n8n = await startN8n({
+			...(args.queue ? { mode: 'queue', workers: 1, workerConcurrency: 10 } : {}),
 			runtime,
 			userFolder: USER_FOLDER,
 			port,
@@ -229,6 +255,12 @@ async function main() {
 		`  n8n ${runtime.n8nVersion} with ${n8n.package.name}@${n8n.package.version} is running (ready in ${since(t0)}s total)`,
 		'',
 		`  Editor:    ${n8n.url}`,
+		...(n8n.mode === 'queue'
+			? [
+					`  Queue:     ${Object.keys(n8n.processes()).join(', ')}; webhooks on ${n8n.webhookBaseUrl}; ` +
+						`Redis :${n8n.services.redis.port}, PostgreSQL :${n8n.services.postgres.port} (fresh every run)`,
+				]
+			: []),
 		`  Login:     ${owner.email}`,
 		`  Password:  ${owner.password}`,
 		`  Max API:   ${target.baseUrl}${target.emulator ? ' (emulator)' : ''}  -> credential "${credential.name}"`,
@@ -246,7 +278,8 @@ async function main() {
 	process.stdout.write(lines.join('\n') + '\n');
 }
 
-main().catch((err) => {
+const args = parseArgs(process.argv.slice(2));
+if (args) main(args).catch((err) => {
 	process.stderr.write(`[dev] FAILED after ${since(t0)}s: ${err.stack || err.message}\n`);
 	process.exit(1);
 });
