@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { packPackage } from '../../scripts/pack';
-import { startN8n, N8nExecution, N8nInstance } from '../../scripts/n8n-server';
+import { freePort, startN8n, N8nExecution, N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, Emulator } from '../emulator';
 import { E2E_TARGETS, runtimeFor } from './targets';
 
@@ -69,6 +69,24 @@ async function untilStatus(n8n: N8nInstance, id: string, statuses: string[], tim
   }
 }
 
+async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs the workflow from its Manual Trigger and resolves once n8n has saved the execution as waiting. */
+async function startPaused(n8n: N8nInstance, workflowId: string): Promise<string> {
+  const { executionId } = await n8n.runWorkflowManually(workflowId, { wait: false });
+  const waiting = await untilStatus(n8n, executionId, ['waiting', 'error', 'success'], 30_000);
+  if (waiting.status !== 'waiting') throw new Error(`execution ${executionId} did not pause: ${JSON.stringify(waiting.data!.resultData.error)}`);
+  return executionId;
+}
+
+async function finished(n8n: N8nInstance, executionId: string, timeoutMs: number): Promise<N8nExecution> {
+  const done = await untilStatus(n8n, executionId, ['success', 'error', 'crashed', 'canceled'], timeoutMs);
+  if (done.status !== 'success') throw new Error(`execution ${executionId} ${done.status}: ${JSON.stringify(done.data!.resultData.error ?? done.data!.resultData.runData['Max API'])}`);
+  return done;
+}
+
 function maxApiItems(execution: N8nExecution) {
   const runs = execution.data!.resultData.runData['Max API'];
   return runs[runs.length - 1].data!.main[0]!;
@@ -92,19 +110,21 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
     await Promise.allSettled([n8n?.stop(), emulator?.close()]);
   }, 60 * 1000);
 
+  beforeEach(() => emulator!.reset());
+
   test('a batch of 3 is saved as waiting, then resumes on the callbacks with 3 items and their images', async () => {
     const prompts = ['a red fox', 'a blue whale', 'a green parrot'];
     const wf = await n8n!.createWorkflow(workflow('e2e: pause batch', credential, prompts, { waitMode: 'pause' }));
     const started = Date.now();
-    const { executionId } = await n8n!.runWorkflowManually(wf.id, { wait: false });
-    const waiting = await untilStatus(n8n!, executionId, ['waiting', 'error', 'success'], 30_000);
-    log(`waiting after ${Date.now() - started} ms: ${waiting.status}`);
-    expect(waiting.status).toBe('waiting');
+    const executionId = await startPaused(n8n!, wf.id);
+    log(`waiting after ${Date.now() - started} ms`);
     expect(emulator!.stats().submits).toBe(3);
+    const callBackUrls = [...emulator!.tasks.values()].map((task) => task.callBackUrl);
+    expect(new Set(callBackUrls).size).toBe(1);
+    expect(callBackUrls[0]).toContain(`/webhook-waiting/${executionId}`);
 
-    const done = await untilStatus(n8n!, executionId, ['success', 'error'], 60_000);
-    log(`resumed after ${Date.now() - started} ms: ${done.status}`);
-    if (done.status !== 'success') throw new Error(JSON.stringify(done.data!.resultData.error ?? done.data!.resultData.runData['Max API']));
+    const done = await finished(n8n!, executionId, 60_000);
+    log(`resumed after ${Date.now() - started} ms; ${emulator!.stats().queries} status queries for 3 tasks`);
     const items = maxApiItems(done);
     expect(items).toHaveLength(3);
     items.forEach((item, index) => {
@@ -114,5 +134,103 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
       expect(Object.keys(item.binary ?? {})).toEqual(['data']);
     });
     expect(emulator!.stats().submits).toBe(3);
+    // No secret in what the run shows: the resume URL carries n8n's resume token.
+    expect(JSON.stringify(done.data)).not.toContain('signature=');
   }, 120_000);
+
+  test('duplicate, forged and foreign callbacks change nothing: one resume, no resubmit', async () => {
+    emulator!.callbackMode = { duplicate: true };
+    const prompts = ['one #latency:4000', 'two #latency:6000'];
+    const wf = await n8n!.createWorkflow(workflow('e2e: pause callbacks', credential, prompts, { waitMode: 'pause' }));
+    const executionId = await startPaused(n8n!, wf.id);
+    const [first, second] = [...emulator!.tasks.values()];
+    const resumeUrl = first.callBackUrl!;
+
+    // A task of another execution (made at the emulator, never submitted by this run): ignored.
+    const stranger = emulator!.createTask({ prompt: 'not ours', latencyMs: 0 });
+    expect(await emulator!.sendCallback(stranger, { url: resumeUrl })).toBe(200);
+    // A forged SUCCESS for a task that is still running: refused after asking Max API.
+    const forged = { code: 0, msg: 'ok', data: { taskId: second.taskId, status: 'SUCCESS', result: { type: 'image', urls: ['https://evil.example/x.png'] } } };
+    expect(await emulator!.sendCallback(second.taskId, { url: resumeUrl, body: forged })).toBe(409);
+    expect((await n8n!.getExecution(executionId)).status).toBe('waiting');
+
+    const done = await finished(n8n!, executionId, 60_000);
+    const items = maxApiItems(done);
+    expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(JSON.stringify(items)).not.toContain('evil.example');
+    // Each task called back twice; the run resumed once and nothing was submitted again.
+    await sleep(1000);
+    expect(emulator!.callbacks.filter((c) => c.taskId === second.taskId && c.source === 'auto')).toHaveLength(2);
+    expect(emulator!.stats().submits).toBe(2);
+    const runs = await n8n!.getExecutions(wf.id);
+    expect(runs).toHaveLength(1);
+  }, 120_000);
+
+  test('a failed task is its item\'s error; a task past its deadline is queried once and times out with its id', async () => {
+    const prompts = ['fine', 'refused #fail:CONTENT_MODERATION', 'stuck #never'];
+    const wf = await n8n!.createWorkflow(workflow('e2e: pause deadline', credential, prompts, { waitMode: 'pause', options: { timeout: 8 } }));
+    const started = Date.now();
+    const executionId = await startPaused(n8n!, wf.id);
+    const stuck = [...emulator!.tasks.values()].find((task) => task.prompt.includes('#never'))!;
+    const queriesBefore = emulator!.stats().byTask[stuck.taskId].queries;
+
+    const done = await finished(n8n!, executionId, 60_000);
+    log(`deadline run resumed after ${Date.now() - started} ms (timeout 8 s)`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(8000);
+    const [fine, refused, late] = maxApiItems(done).map((item) => item.json);
+    expect(fine.status).toBe('SUCCESS');
+    expect(refused).toEqual(expect.objectContaining({ status: 'FAILURE', failureReason: 'CONTENT_MODERATION' }));
+    expect(String(refused.error)).toMatch(/FAILURE/);
+    expect(late).toEqual(expect.objectContaining({ taskId: stuck.taskId, status: 'SUBMITTED' }));
+    expect(String(late.error)).toMatch(new RegExp(`task ${stuck.taskId} did not finish within 8 seconds \\(last status: SUBMITTED\\)`));
+    expect(String(late.errorDescription)).toContain(`Task ID ${stuck.taskId}`);
+    expect(emulator!.stats().byTask[stuck.taskId].queries - queriesBefore).toBeGreaterThanOrEqual(1);
+    expect(emulator!.stats().submits).toBe(3);
+  }, 120_000);
+});
+
+describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (target) => {
+  let emulator: Emulator | undefined;
+  let n8n: N8nInstance | undefined;
+  const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-restart-'));
+
+  afterAll(async () => {
+    await Promise.allSettled([n8n?.stop(), emulator?.close()]);
+    fs.rmSync(userFolder, { recursive: true, force: true });
+  }, 60 * 1000);
+
+  test('a task that ends while n8n is down is found by the next callback: the run completes with every result', async () => {
+    const runtime = await runtimeFor(target);
+    const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-pack-'));
+    const { tgz } = packPackage(REPO, packDir);
+    emulator = await startEmulator({ apiKey: EMULATOR_KEY });
+    const port = await freePort();
+    const start = async () => await startN8n({ runtime, packageTgz: tgz, expectNodeTypes: [NODE_TYPE], userFolder, keepUserFolder: true, port });
+    n8n = await start();
+    const credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (restart)', { apiKey: EMULATOR_KEY, baseUrl: emulator.url });
+    // The first task ends while n8n is down; the second after n8n is back.
+    const prompts = ['early #latency:4000', 'late #latency:45000'];
+    const wf = await n8n.createWorkflow(workflow('e2e: pause across a restart', credential, prompts, { waitMode: 'pause' }));
+    const executionId = await startPaused(n8n, wf.id);
+
+    await n8n.stop();
+    log('n8n stopped with the execution waiting');
+    const [early, late] = [...emulator.tasks.values()];
+    for (let waited = 0; !emulator.callbacks.some((c) => c.taskId === early.taskId); waited += 250) {
+      if (waited > 30_000) throw new Error('the early task never called back');
+      await sleep(250);
+    }
+    const lost = emulator.callbacks.find((c) => c.taskId === early.taskId)!;
+    expect(lost.statusCode).toBeNull(); // nobody listened: Max API does not send it again
+
+    n8n = await start();
+    log('n8n started again');
+    const done = await finished(n8n, executionId, 90_000);
+    const items = maxApiItems(done);
+    expect(items.map((item) => item.json.taskId)).toEqual([early.taskId, late.taskId]);
+    expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+    for (const item of items) expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+    expect(emulator.callbacks.find((c) => c.taskId === late.taskId)!.statusCode).toBe(200);
+    expect(emulator.stats().submits).toBe(2);
+  }, 5 * 60 * 1000);
 });

@@ -56,13 +56,14 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	const now = Date.now();
-	const due = (entry: Awaited) => now >= Date.parse(entry.record.deadline);
-	const settled = (entry: Awaited) => (entry.task !== undefined && isTerminalStatus(entry.task.status)) || due(entry);
+	const ended = (entry: Awaited) => entry.task !== undefined && isTerminalStatus(entry.task.status);
+	// Past its deadline, a task still running counts as timed out, once it has been asked one last time.
+	const settled = (entry: Awaited) => ended(entry) || now >= Date.parse(entry.record.deadline);
 	const limit = createLimiter(DEFAULT_MAX_PARALLEL_REQUESTS);
 	const ring = ringOrder(awaited, start);
 	// Walk the ring a few tasks at a time; stop at the first task still running before its deadline.
 	for (let from = 0; from < ring.length; from += DEFAULT_MAX_PARALLEL_REQUESTS) {
-		const chunk = ring.slice(from, from + DEFAULT_MAX_PARALLEL_REQUESTS).filter((entry) => !settled(entry));
+		const chunk = ring.slice(from, from + DEFAULT_MAX_PARALLEL_REQUESTS).filter((entry) => !ended(entry));
 		await Promise.all(
 			chunk.map(async (entry) =>
 				limit(async () => {
