@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { packPackage } from '../../scripts/pack';
-import { freePort, startN8n, N8nExecution, N8nInstance } from '../../scripts/n8n-server';
+import { startN8n, N8nExecution, N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, Emulator } from '../emulator';
-import { E2E_TARGETS, runtimeFor } from './targets';
+import { E2E_TARGETS, runtimeFor, startOptions } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const NODE_TYPE = 'n8n-nodes-maxapi.maxApi';
@@ -102,7 +102,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
     const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-pack-'));
     const { tgz } = packPackage(REPO, packDir);
     emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 3000 });
-    n8n = await startN8n({ runtime, packageTgz: tgz, expectNodeTypes: [NODE_TYPE] });
+    n8n = await startN8n({ runtime, packageTgz: tgz, expectNodeTypes: [NODE_TYPE], ...startOptions(target) });
     credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (pause)', { apiKey: EMULATOR_KEY, baseUrl: emulator.url });
   }, 15 * 60 * 1000);
 
@@ -187,34 +187,78 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
     expect(emulator!.stats().byTask[stuck.taskId].queries - queriesBefore).toBeGreaterThanOrEqual(1);
     expect(emulator!.stats().submits).toBe(3);
   }, 120_000);
+
+  // What pausing is for: in queue mode a waiting execution holds none of a worker's slots.
+  if (target.mode === 'queue') {
+    test('queue mode, one worker running one execution at a time: a paused batch of 10 leaves the worker free; polling blocks it', async () => {
+      const quick = await n8n!.createWorkflow({
+        name: 'e2e: quick workflow',
+        nodes: [
+          { id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+          { id: 'c', name: 'Done', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: 'return [{ json: { done: true } }];' } },
+        ],
+        connections: { [TRIGGER]: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+        settings: { executionOrder: 'v1' },
+      });
+      const quickRunMs = async () => {
+        const started = Date.now();
+        const run = await n8n!.runWorkflowManually(quick.id, { timeoutMs: 120_000 });
+        expect(run.status).toBe('success');
+        return Date.now() - started;
+      };
+      const prompts = Array.from({ length: 10 }, (_, index) => `image ${index} #latency:20000`);
+
+      const paused = await n8n!.createWorkflow(workflow('e2e: 10 paused', credential, prompts, { waitMode: 'pause' }));
+      const pausedStarted = Date.now();
+      const pausedId = await startPaused(n8n!, paused.id);
+      const whilePaused = await quickRunMs();
+      const pausedDone = await finished(n8n!, pausedId, 120_000);
+      const pausedMs = Date.now() - pausedStarted;
+      const items = maxApiItems(pausedDone);
+      expect(items).toHaveLength(10);
+      items.forEach((item, index) => {
+        expect(item.json).toEqual(expect.objectContaining({ status: 'SUCCESS', prompt: prompts[index] }));
+        expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+      });
+
+      const polling = await n8n!.createWorkflow(workflow('e2e: 10 polled', credential, prompts, { waitMode: 'poll' }));
+      const pollingStarted = Date.now();
+      const { executionId: pollingId } = await n8n!.runWorkflowManually(polling.id, { wait: false });
+      await untilStatus(n8n!, pollingId, ['running', 'success', 'error'], 30_000);
+      const whilePolling = await quickRunMs();
+      await finished(n8n!, pollingId, 120_000);
+      const pollingMs = Date.now() - pollingStarted;
+
+      log(`worker concurrency 1, 10 tasks of 20 s: another workflow took ${whilePaused} ms while the batch was paused (batch done in ${pausedMs} ms), ${whilePolling} ms while it polled (batch done in ${pollingMs} ms)`);
+      expect(whilePaused).toBeLessThan(5000);
+      expect(whilePolling).toBeGreaterThan(10_000);
+      expect(emulator!.stats().submits).toBe(20);
+    }, 5 * 60 * 1000);
+  }
 });
 
 describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (target) => {
   let emulator: Emulator | undefined;
   let n8n: N8nInstance | undefined;
-  const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-restart-'));
 
   afterAll(async () => {
     await Promise.allSettled([n8n?.stop(), emulator?.close()]);
-    fs.rmSync(userFolder, { recursive: true, force: true });
   }, 60 * 1000);
 
-  test('a task that ends while n8n is down is found by the next callback: the run completes with every result', async () => {
+  test('a task that ends while every n8n process is down is found by the next callback: the run completes with every result', async () => {
     const runtime = await runtimeFor(target);
     const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-pack-'));
     const { tgz } = packPackage(REPO, packDir);
     emulator = await startEmulator({ apiKey: EMULATOR_KEY });
-    const port = await freePort();
-    const start = async () => await startN8n({ runtime, packageTgz: tgz, expectNodeTypes: [NODE_TYPE], userFolder, keepUserFolder: true, port });
-    n8n = await start();
+    n8n = await startN8n({ runtime, packageTgz: tgz, expectNodeTypes: [NODE_TYPE], ...startOptions(target) });
     const credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (restart)', { apiKey: EMULATOR_KEY, baseUrl: emulator.url });
     // The first task ends while n8n is down; the second after n8n is back.
     const prompts = ['early #latency:4000', 'late #latency:45000'];
     const wf = await n8n.createWorkflow(workflow('e2e: pause across a restart', credential, prompts, { waitMode: 'pause' }));
     const executionId = await startPaused(n8n, wf.id);
 
-    await n8n.stop();
-    log('n8n stopped with the execution waiting');
+    await n8n.stopN8nProcesses();
+    log(`${target.label}: every n8n process stopped with the execution waiting`);
     const [early, late] = [...emulator.tasks.values()];
     for (let waited = 0; !emulator.callbacks.some((c) => c.taskId === early.taskId); waited += 250) {
       if (waited > 30_000) throw new Error('the early task never called back');
@@ -223,8 +267,8 @@ describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (t
     const lost = emulator.callbacks.find((c) => c.taskId === early.taskId)!;
     expect(lost.statusCode).toBeNull(); // nobody listened: Max API does not send it again
 
-    n8n = await start();
-    log('n8n started again');
+    await n8n.startN8nProcesses();
+    log(`${target.label}: n8n started again`);
     const done = await finished(n8n, executionId, 90_000);
     const items = maxApiItems(done);
     expect(items.map((item) => item.json.taskId)).toEqual([early.taskId, late.taskId]);
