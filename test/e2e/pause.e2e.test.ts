@@ -73,6 +73,16 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The emulator's record of the task's first callback, once it has an answer (or failed to get one). */
+async function answeredCallback(emulator: Emulator, taskId: string, timeoutMs = 60_000) {
+  for (let waited = 0; ; waited += 250) {
+    const callback = emulator.callbacks.find((c) => c.taskId === taskId && (c.statusCode !== null || c.error !== null));
+    if (callback) return callback;
+    if (waited > timeoutMs) throw new Error(`task ${taskId} never called back`);
+    await sleep(250);
+  }
+}
+
 /** Runs the workflow from its Manual Trigger and resolves once n8n has saved the execution as waiting. */
 async function startPaused(n8n: N8nInstance, workflowId: string): Promise<string> {
   const { executionId } = await n8n.runWorkflowManually(workflowId, { wait: false });
@@ -188,6 +198,19 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
     expect(emulator!.stats().submits).toBe(3);
   }, 120_000);
 
+  test('stopping a waiting execution from the editor ends it: later callbacks resume nothing', async () => {
+    const wf = await n8n!.createWorkflow(workflow('e2e: pause stopped', credential, ['stop me #latency:3000'], { waitMode: 'pause' }));
+    const executionId = await startPaused(n8n!, wf.id);
+    await n8n!.rest('POST', `/executions/${executionId}/stop`);
+    const stopped = await untilStatus(n8n!, executionId, ['canceled', 'error', 'success'], 30_000);
+    expect(stopped.status).toBe('canceled');
+    const [task] = [...emulator!.tasks.values()];
+    const callback = await answeredCallback(emulator!, task.taskId);
+    expect(callback.statusCode).toBe(409);
+    expect((await n8n!.getExecution(executionId)).status).toBe('canceled');
+    expect(emulator!.stats().submits).toBe(1);
+  }, 120_000);
+
   // What pausing is for: in queue mode a waiting execution holds none of a worker's slots.
   if (target.mode === 'queue') {
     test('queue mode, one worker running one execution at a time: a paused batch of 10 leaves the worker free; polling blocks it', async () => {
@@ -260,12 +283,9 @@ describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (t
     await n8n.stopN8nProcesses();
     log(`${target.label}: every n8n process stopped with the execution waiting`);
     const [early, late] = [...emulator.tasks.values()];
-    for (let waited = 0; !emulator.callbacks.some((c) => c.taskId === early.taskId); waited += 250) {
-      if (waited > 30_000) throw new Error('the early task never called back');
-      await sleep(250);
-    }
-    const lost = emulator.callbacks.find((c) => c.taskId === early.taskId)!;
+    const lost = await answeredCallback(emulator, early.taskId);
     expect(lost.statusCode).toBeNull(); // nobody listened: Max API does not send it again
+    expect(lost.error).toMatch(/ECONNREFUSED/);
 
     await n8n.startN8nProcesses();
     log(`${target.label}: n8n started again`);
