@@ -72,11 +72,12 @@ export async function pauseRun(
 			{ taskId: state.taskId!, status: 'UNKNOWN', ...errorJson(timeout) },
 		);
 	});
-	const lastDeadlineMs = Math.max(...[...awaited].map((state) => state.job.timeoutMs));
+	// Items may have Timeouts of their own (an expression): one check at each deadline.
+	const deadlinesMs = [...new Set([...awaited].map((state) => state.job.timeoutMs))];
 
 	// What n8n saves with the waiting execution in place of the node's input (see pausedItems.ts).
 	ctx.getExecuteData().data = { main: [items] };
-	await ctx.putExecutionToWait(new Date(now + lastDeadlineMs + N8N_WAIT_MARGIN_MS));
-	scheduleDeadlineCheck(ctx, resumeUrl, lastDeadlineMs);
+	await ctx.putExecutionToWait(new Date(now + Math.max(...deadlinesMs) + N8N_WAIT_MARGIN_MS));
+	for (const deadlineMs of deadlinesMs) scheduleDeadlineCheck(ctx, resumeUrl, deadlineMs);
 	return items;
 }
