@@ -89,6 +89,55 @@ describe('TaskWaiter', () => {
 		expect(Date.now() - started).toBeLessThan(2000);
 	});
 
+	it('waits for tasks declared one by one, as their submits return', async () => {
+		const waiter = new TaskWaiter();
+		const first = fakeTask('first', 1200);
+		const started = Date.now();
+		waiter.addSubmitted([{ taskId: 'first', submittedAt: started }]);
+		const firstDone = waiter.waitForSubmitted('first', first.query, { ...limits, expectedMs: 1000 }).then(() => Date.now() - started);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		// Declared 500 ms later: due at its own submit + the first task's latency, after the first success.
+		const second = fakeTask('second', 1200);
+		waiter.addSubmitted([{ taskId: 'second', submittedAt: Date.now() }]);
+		const secondDone = waiter.waitForSubmitted('second', second.query, { ...limits, expectedMs: 1000 }).then(() => Date.now() - started);
+		const [a, b] = await Promise.all([firstDone, secondDone]);
+		expect(a).toBeLessThan(1500); // queried at 1.0 s and 1.25 s
+		expect(b).toBeGreaterThanOrEqual(1700);
+		expect(b).toBeLessThan(2100);
+		expect(second.queries).toBe(1);
+	});
+
+	it('wakes a follower at the first success instead of letting it sleep on', async () => {
+		const waiter = new TaskWaiter();
+		const probe = fakeTask('p', 1100);
+		const follower = fakeTask('f', 1100);
+		const started = Date.now();
+		waiter.addSubmitted(['p', 'f'].map((taskId) => ({ taskId, submittedAt: started })));
+		// The follower's fallback would be at 2 × 1 s; the probe succeeds at its 1.25 s query.
+		const [, followerAt] = await Promise.all([
+			waiter.waitForSubmitted('p', probe.query, { ...limits, expectedMs: 1000 }),
+			waiter.waitForSubmitted('f', follower.query, { ...limits, expectedMs: 1000 }).then(() => Date.now() - started),
+		]);
+		expect(followerAt).toBeLessThan(1600);
+		expect(follower.queries).toBe(1);
+	});
+
+	it('hands the probe role on when the probe times out', async () => {
+		const waiter = new TaskWaiter();
+		const stuck = fakeTask('stuck', 60_000);
+		const next = fakeTask('next', 2000);
+		const started = Date.now();
+		waiter.addSubmitted(['stuck', 'next'].map((taskId) => ({ taskId, submittedAt: started })));
+		const [timedOut, nextAt] = await Promise.all([
+			waiter.waitForSubmitted('stuck', stuck.query, { ...limits, timeoutMs: 800, expectedMs: 3000 }).catch((e) => e),
+			waiter.waitForSubmitted('next', next.query, { ...limits, expectedMs: 3000 }).then(() => Date.now() - started),
+		]);
+		expect(timedOut).toBeInstanceOf(TaskWaitTimeout);
+		// The probe's schedule (1.5 s, then the usual 3 s), not a follower's fallback at 2 × 3 s.
+		expect(nextAt).toBeLessThan(4000);
+		expect(next.queries).toBe(2);
+	});
+
 	it('queries a task looked up by id at once', async () => {
 		const waiter = new TaskWaiter();
 		const task = fakeTask('x', 0);

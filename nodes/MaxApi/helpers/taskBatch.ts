@@ -1,7 +1,8 @@
-// Runs the tasks of one node execution as a batch: submit every item first, then wait for all the
-// tasks together, so N items take about one task's latency, not N of them. HTTP requests in flight
-// are bounded. Nothing is ever submitted twice, and every task id created reaches the output or the
-// error, so no paid result is lost.
+// Runs the tasks of one node execution as a batch: every item is submitted at once (HTTP requests in
+// flight are bounded) and each task is waited for from the moment its submit returns, so N items take
+// about one task's latency, not N of them, and the first tasks of a large batch are found while the
+// last are still being submitted. Nothing is ever submitted twice, and every task id created reaches
+// the output or the error, so no paid result is lost.
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -77,21 +78,51 @@ export async function submitAll(
 	fail: (state: ItemState, error: NodeError) => void,
 	stop: AbortSignal,
 ): Promise<void> {
-	await Promise.all(
-		live
-			.filter((state) => state.job.submit)
-			.map(async (state) =>
-				limit(async () => {
-					if (stop.aborted) return;
-					try {
-						state.taskId = await client.submit(state.job.submit!, state.job.itemIndex);
-						state.submittedAt = Date.now();
-					} catch (error) {
-						fail(state, error as NodeError);
-					}
-				}),
-			),
-	);
+	await Promise.all(live.filter((state) => state.job.submit).map(async (state) => await submitOne(client, state, limit, fail, stop)));
+}
+
+/** Submits one job's task (sets its taskId and submittedAt), or makes the failure the item's error. */
+async function submitOne(
+	client: MaxApiClient,
+	state: ItemState,
+	limit: Limiter,
+	fail: (state: ItemState, error: NodeError) => void,
+	stop: AbortSignal,
+): Promise<void> {
+	await limit(async () => {
+		if (stop.aborted) return;
+		try {
+			state.taskId = await client.submit(state.job.submit!, state.job.itemIndex);
+			state.submittedAt = Date.now();
+		} catch (error) {
+			fail(state, error as NodeError);
+		}
+	});
+}
+
+/**
+ * The batch's requests to Max API, at most `limit` in flight, where status queries go ahead of queued
+ * submits: the first tasks of a large batch are waited for while hundreds of submits are still queued,
+ * and a query queued behind them would see its task finished seconds late. Queries are few at a time
+ * (about one per task, near its expected end), so the submits still flow.
+ */
+function requestPool(limit: number): { submits: Limiter; queries: Limiter } {
+	let inFlight = 0;
+	const waiting = { queries: [] as Array<() => void>, submits: [] as Array<() => void> };
+	const lane =
+		(queue: Array<() => void>): Limiter =>
+		async (job) => {
+			if (inFlight < limit) inFlight++;
+			else await new Promise<void>((resolve) => queue.push(resolve)); // a finishing request hands over its slot
+			try {
+				return await job();
+			} finally {
+				const next = waiting.queries.shift() ?? waiting.submits.shift();
+				if (next) next();
+				else inFlight--;
+			}
+		};
+	return { submits: lane(waiting.submits), queries: lane(waiting.queries) };
 }
 
 /**
@@ -140,7 +171,7 @@ export async function runTaskBatch(
 	if (invalid && !continueOnFail) throw invalid;
 
 	const signal = ctx.getExecutionCancelSignal();
-	const limit = createLimiter(maxParallelRequests);
+	const requests = requestPool(maxParallelRequests);
 	// Downloads go to the CDN, not to Max API, and take far longer than a status query: with a pool of
 	// their own they never hold up the queries that notice the other tasks finishing.
 	const limitDownloads = createLimiter(maxParallelRequests);
@@ -156,31 +187,31 @@ export async function runTaskBatch(
 		if (!continueOnFail) stopOthers.abort();
 	};
 
-	await submitAll(client, live, limit, fail, stopOthers.signal);
-
 	const waiter = new TaskWaiter(stopOthers.signal);
-	waiter.addSubmitted(
-		live
-			.filter((state) => state.submittedAt !== undefined)
-			.map((state) => ({ taskId: state.taskId!, submittedAt: state.submittedAt! })),
-	);
 
+	// Each item on its own: submit (queued in item order), then wait from the moment its submit
+	// returned, without waiting for the other submits: with 1000 items those take seconds, and the
+	// first tasks may be done by then.
 	await Promise.all(
 		live.map(async (state) => {
-			if (state.error || !state.taskId || stopOthers.signal.aborted) return;
 			const { job } = state;
+			if (job.submit) {
+				await submitOne(client, state, requests.submits, fail, stopOthers.signal);
+				if (state.submittedAt !== undefined) waiter.addSubmitted([{ taskId: state.taskId!, submittedAt: state.submittedAt }]);
+			}
+			if (state.error || !state.taskId || stopOthers.signal.aborted) return;
 			const taskId = state.taskId;
 			try {
 				let task: TaskData;
 				if (job.wait) {
-					const query = async () => await limit(async () => await client.getTask(taskId, job.itemIndex));
+					const query = async () => await requests.queries(async () => await client.getTask(taskId, job.itemIndex));
 					const limits = { timeoutMs: job.timeoutMs, maxIntervalMs: job.maxPollIntervalMs, expectedMs: job.expectedMs };
 					task = job.submit ? await waiter.waitForSubmitted(taskId, query, limits) : await waiter.waitForExisting(taskId, query, limits);
 				} else if (job.submit) {
 					// Just created: queued, by the API's definition. Not worth a query.
 					task = { taskId, status: 'PENDING', input: null, result: null, failure_reason: null };
 				} else {
-					task = await limit(async () => await client.getTask(taskId, job.itemIndex));
+					task = await requests.queries(async () => await client.getTask(taskId, job.itemIndex));
 				}
 				await settleTask(ctx, state, task, limitDownloads, options, fail, signal);
 			} catch (error) {

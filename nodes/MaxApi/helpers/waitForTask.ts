@@ -3,15 +3,17 @@
 // others, the followers, are polled only rarely. As soon as any task of the batch succeeds, every
 // other task is queried when it should be done by the same measure, then closely. A batch thus costs
 // about one task's polls plus one or two per task, and each completion is noticed within a small
-// fraction of the task's latency. A probe that fails hands the role to the next task.
+// fraction of the task's latency. A probe that fails or times out hands the role to the next task.
 //
 // What is known before the first poll shapes the probe's schedule: the model's usual time (the
 // catalog's, or the user's Expected Duration). The probe is queried once early (a task much faster
 // than usual is not missed by much, and short tasks stay quick), then not again until the usual time,
 // then closely. Followers are not queried before then at all.
 //
-// Tasks looked up by id (Get Task) have unrelated ages and are polled on their own ("solo"). n8n is
-// not needed here: the query is passed in.
+// The waiter learns the tasks one by one, as their submits return: the first tasks of a large batch
+// are waited for (and found) while the last are still being submitted. Tasks looked up by id (Get
+// Task) have unrelated ages and are polled on their own ("solo"). n8n is not needed here: the query
+// is passed in. The waiter belongs to one node execution: nothing is shared between executions.
 import { sleep } from 'n8n-workflow';
 
 import { isTerminalStatus, type TaskData } from '../../shared/api';
@@ -67,20 +69,41 @@ export interface WaitLimits {
 
 type Mode = 'batch' | 'solo';
 
+/**
+ * Longest nap between two looks at a task's due time. A task is also woken early when its due time
+ * moves (it became the probe, the batch's first success) or on Stop, so this only bounds how long a
+ * timer outlives a wait that ended early.
+ */
+const MAX_NAP_MS = 1000;
+
 /** Waits for the tasks of one node execution; `signal` stops every wait (the user's Stop, or a failed item). */
 export class TaskWaiter {
 	private readonly submitOrder: string[] = [];
 	private readonly submittedAt = new Map<string, number>();
 	private readonly running = new Set<string>();
+	/** Index in submitOrder before which no task is running: where the search for the probe starts. */
+	private probeFrom = 0;
 	/** Submit-to-success time of the batch's first success: what the other tasks are expected to take. */
 	private expectedLatencyMs: number | undefined;
+	/** How to wake the sleeping waits of each task before their naps end (the due time moved, or Stop). */
+	private readonly wakers = new Map<string, Set<() => void>>();
 
-	constructor(private readonly signal?: AbortSignal) {}
+	constructor(private readonly signal?: AbortSignal) {
+		signal?.addEventListener('abort', () => this.wakeAll(), { once: true });
+	}
 
-	/** Declares the tasks this execution submitted (epoch ms of each submit), in submit order. */
+	/**
+	 * Declares tasks this execution submitted (epoch ms of each submit). May be called again as more
+	 * submits return: each task can be waited for as soon as it is declared.
+	 */
 	addSubmitted(tasks: Array<{ taskId: string; submittedAt: number }>): void {
-		for (const { taskId, submittedAt } of [...tasks].sort((a, b) => a.submittedAt - b.submittedAt)) {
-			this.submitOrder.push(taskId);
+		for (const { taskId, submittedAt } of tasks) {
+			// Kept in submit order (the probe is the earliest-submitted task still running); submits
+			// mostly return in order, so this is nearly always an append.
+			let at = this.submitOrder.length;
+			while (at > 0 && this.submittedAt.get(this.submitOrder[at - 1])! > submittedAt) at--;
+			this.submitOrder.splice(at, 0, taskId);
+			this.probeFrom = Math.min(this.probeFrom, at);
 			this.submittedAt.set(taskId, submittedAt);
 			this.running.add(taskId);
 		}
@@ -101,6 +124,16 @@ export class TaskWaiter {
 	 * other failure ends the wait.
 	 */
 	private async poll(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits, mode: Mode): Promise<TaskData> {
+		try {
+			return await this.pollUntilTerminal(taskId, query, limits, mode);
+		} finally {
+			// However the wait ended (terminal status, timeout, error, Stop), the task no longer holds the
+			// probe role: the next running task takes it over (after a failed or timed-out probe too).
+			if (mode === 'batch') this.ended(taskId);
+		}
+	}
+
+	private async pollUntilTerminal(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits, mode: Mode): Promise<TaskData> {
 		const deadline = Date.now() + limits.timeoutMs;
 		// Intervals grow with the time since the task was created.
 		const startedAt = (mode === 'batch' && this.submittedAt.get(taskId)) || Date.now();
@@ -109,14 +142,15 @@ export class TaskWaiter {
 		let lastError: Error | undefined;
 
 		for (;;) {
-			// Sleep in short slices: the due time can move (this task may become the probe, or another
-			// task may succeed), and a Stop must end the wait promptly. The last poll is at the deadline.
+			// Sleep until the due time. It can move while sleeping (this task may become the probe, or
+			// another task may succeed): such a change, and a Stop, wake the nap early. The last poll is
+			// at the deadline.
 			for (;;) {
 				if (this.signal?.aborted) throw new TaskWaitStopped(taskId);
 				const now = Date.now();
 				const due = Math.min(this.dueAt(taskId, mode, startedAt, lastPollAt, limits), deadline);
 				if (now >= due) break;
-				await sleep(Math.min(due - now, 250));
+				await this.nap(taskId, Math.min(due - now, MAX_NAP_MS));
 			}
 
 			lastPollAt = Date.now();
@@ -144,17 +178,60 @@ export class TaskWaiter {
 	}
 
 	private finished(taskId: string, task: TaskData): void {
-		this.running.delete(taskId);
 		const submittedAt = this.submittedAt.get(taskId);
-		if (task.status !== 'SUCCESS' || submittedAt === undefined) return;
+		if (task.status !== 'SUCCESS' || submittedAt === undefined || this.expectedLatencyMs !== undefined) return;
 		// The API's own timestamps give the latency without this poll's detection delay; the local
 		// clock is the fallback when they are missing or unreadable.
 		const apiLatencyMs = Date.parse(task.updated_at ?? '') - Date.parse(task.created_at ?? '');
-		this.expectedLatencyMs ??= Number.isFinite(apiLatencyMs) && apiLatencyMs > 0 ? apiLatencyMs : Date.now() - submittedAt;
+		this.expectedLatencyMs = Number.isFinite(apiLatencyMs) && apiLatencyMs > 0 ? apiLatencyMs : Date.now() - submittedAt;
+		// Every other task is now due at its own submit + this latency, sooner than it planned.
+		this.wakeAll();
+	}
+
+	/** The task's wait is over; if it was the probe, the next running task is, from now. */
+	private ended(taskId: string): void {
+		const wasProbe = this.probe() === taskId;
+		this.running.delete(taskId);
+		const next = wasProbe ? this.probe() : undefined;
+		if (next !== undefined) this.wake(next);
+	}
+
+	/** The earliest-submitted task still running. */
+	private probe(): string | undefined {
+		// Tasks end roughly in submit order: resuming the search where it last stopped keeps this cheap
+		// for a batch of 1000.
+		while (this.probeFrom < this.submitOrder.length && !this.running.has(this.submitOrder[this.probeFrom])) this.probeFrom++;
+		return this.submitOrder[this.probeFrom];
 	}
 
 	private isProbe(taskId: string): boolean {
-		return this.submitOrder.find((id) => this.running.has(id)) === taskId;
+		return this.probe() === taskId;
+	}
+
+	/**
+	 * Sleeps `ms`, or less when woken. n8n's `sleep` cannot be cancelled, so a nap woken early leaves
+	 * its timer to run out (at most MAX_NAP_MS), which then does nothing.
+	 */
+	private async nap(taskId: string, ms: number): Promise<void> {
+		await new Promise<void>((resolve) => {
+			const naps = this.wakers.get(taskId) ?? new Set<() => void>();
+			this.wakers.set(taskId, naps);
+			const wake = () => {
+				naps.delete(wake);
+				if (naps.size === 0 && this.wakers.get(taskId) === naps) this.wakers.delete(taskId);
+				resolve();
+			};
+			naps.add(wake);
+			void sleep(ms).then(wake);
+		});
+	}
+
+	private wake(taskId: string): void {
+		for (const wake of [...(this.wakers.get(taskId) ?? [])]) wake();
+	}
+
+	private wakeAll(): void {
+		for (const taskId of [...this.wakers.keys()]) this.wake(taskId);
 	}
 
 	/** When this task should next be queried. */
