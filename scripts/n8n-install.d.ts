@@ -17,7 +17,11 @@ export interface N8nRuntime {
   reused: boolean;
 }
 
-export function ensureRuntime(options?: { runtimeDir?: string }): Promise<N8nRuntime>;
+/** n8nVersion: a pinned version (N8N_VERSIONS) or its major ('1', '2'); default N8N_VERSION (2.41.1). */
+export function ensureRuntime(options?: { runtimeDir?: string; n8nVersion?: string }): Promise<N8nRuntime>;
 export function findNpmCli(): string;
 export const NODE_VERSION: string;
+/** The default n8n version. */
 export const N8N_VERSION: string;
+/** Every n8n version the tooling installs, the default first. */
+export const N8N_VERSIONS: string[];

@@ -26,15 +26,16 @@ const crypto = require('crypto');
 const { ensureRuntime } = require('./n8n-install');
 const { packPackage } = require('./pack');
 const { freePort, portIsFree, distinctFreePorts } = require('./lib/net');
-const { secondsSince } = require('./lib/time');
+const { sleep, secondsSince } = require('./lib/time');
 const { buildEnv } = require('./n8n/build-env');
 const { registerCleanup, logTail, openLogFile } = require('./n8n/process');
 const { processLayout, n8nProcesses } = require('./n8n/topology');
 const { startQueueServices } = require('./n8n/queue-services');
 const userFolders = require('./n8n/user-folder');
-const { ownerFrom, ownerEnv, login, createApiKey } = require('./n8n/owner');
+const { ownerFrom, ownerEnv, setupOwner, login, createApiKey } = require('./n8n/owner');
 const { createClient, restCaller } = require('./n8n/client');
 const { toPublicWorkflow } = require('./n8n/workflow-json');
+const { versionProfile } = require('./n8n/versions');
 
 /**
  * @param {object} [opts]  see StartN8nOptions in scripts/n8n-server.d.ts
@@ -67,6 +68,17 @@ function installPackage(opts, userFolder) {
 	let tgz = opts.packageTgz ? path.resolve(opts.packageTgz) : null;
 	if (!tgz && opts.packageDir) tgz = packPackage(path.resolve(opts.packageDir), path.join(userFolder, 'pack')).tgz;
 	return tgz ? userFolders.installPackageTgz(userFolder, tgz) : null;
+}
+
+/** Waits until n8n logs a line matching `pattern` (n8n 1.x: readiness answers while its migrations run); ms it took. */
+async function waitForLogLine(logs, pattern, processes, timeoutMs) {
+	const t0 = Date.now();
+	while (!logs.some((line) => pattern.test(line))) {
+		if (processes.exited()) throw new Error(`n8n exited during start (${JSON.stringify(processes.exited())})`);
+		if (Date.now() - t0 > timeoutMs) throw new Error(`n8n did not log ${pattern} within ${timeoutMs} ms of answering its readiness URL`);
+		await sleep(200);
+	}
+	return Date.now() - t0;
 }
 
 /** Throws, with the log lines that tell why, unless n8n loaded the package and the expected types. */
@@ -133,6 +145,7 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 	const encryptionKey =
 		(opts.env && opts.env.N8N_ENCRYPTION_KEY) || userFolders.existingEncryptionKey(userFolder) || crypto.randomBytes(24).toString('hex');
 	const owner = ownerFrom(opts.owner);
+	const profile = versionProfile(runtime.n8nVersion);
 	const url = `http://127.0.0.1:${ports.main}`;
 	const webhookBase = queue ? `http://127.0.0.1:${ports.webhook}` : url;
 
@@ -185,7 +198,7 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 			port: ports.main,
 			brokerPort: ports.broker[0],
 			encryptionKey,
-			ownerEnv: ownerEnv(owner, runtime),
+			ownerEnv: profile.ownerFromEnv ? ownerEnv(owner, runtime) : {},
 			queue: services && { redisPort: ports.redis, postgres: services.postgres, webhookPort: ports.webhook },
 			overrides: opts.env,
 		});
@@ -210,11 +223,13 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 		timings.spawnedAtMs = Date.now() - t0;
 		timings.processesReadyMs = await startProcesses();
 		timings.readyMs = timings.processesReadyMs.main;
+		if (profile.readyLogLine) timings.readyMs += await waitForLogLine(logs, profile.readyLogLine, processes, opts.readyTimeoutMs || 180000);
 
 		// 5. logged in, with a public-API key; did n8n load the package?
+		if (!profile.ownerFromEnv) await setupOwner(url, owner);
 		const cookie = await login(url, owner);
 		const apiKey = await createApiKey(restCaller(url, cookie));
-		const client = createClient({ url, cookie, apiKey, pkg, cli: { runtime, env, userFolder, takenPorts: Object.values(ports).flat() } });
+		const client = createClient({ url, cookie, apiKey, pkg, cli: { runtime, env, userFolder, takenPorts: Object.values(ports).flat() }, profile });
 		const loaded = pkg ? await assertPackageLoaded(client, pkg, opts, logs) : null;
 		timings.totalMs = Date.now() - t0;
 		say(`${mode} mode ready in ${secondsSince(t0)} s: editor ${url}, webhooks ${webhookBase}`);

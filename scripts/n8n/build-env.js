@@ -6,6 +6,7 @@
  */
 const path = require('path');
 const { scrubNpmEnv } = require('../lib/npm-env');
+const { versionProfile } = require('./versions');
 
 /** The caller's own n8n settings must not leak into this isolated instance. */
 const N8N_SETTINGS = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|VUE_APP_|CODE_ENABLE_STDOUT$)/;
@@ -20,17 +21,18 @@ function withoutOuterSettings(env) {
 
 /**
  * @param {object} o
- * @param {{nodeBin:string}} o.runtime
+ * @param {{nodeBin:string, n8nVersion:string}} o.runtime
  * @param {string} o.userFolder
  * @param {number} o.port          the editor/REST port
  * @param {number} o.brokerPort    the task-runner broker's port (each n8n process needs its own)
  * @param {string} o.encryptionKey
- * @param {object} o.ownerEnv      N8N_INSTANCE_OWNER_* (scripts/n8n/owner.js)
+ * @param {object} o.ownerEnv      N8N_INSTANCE_OWNER_* (scripts/n8n/owner.js); empty for an n8n that ignores them
  * @param {object} [o.queue]       queue mode: { redisPort, postgres: {port, database, user}, webhookPort }
  * @param {object} [o.overrides]   the caller's extra/overriding variables, applied last
  */
 function buildEnv({ runtime, userFolder, port, brokerPort, encryptionKey, ownerEnv, queue = null, overrides }) {
 	const url = `http://127.0.0.1:${port}`;
+	const profile = versionProfile(runtime.n8nVersion);
 	const env = withoutOuterSettings({ ...process.env });
 	const noProxy = ['127.0.0.1', 'localhost', env.NO_PROXY || env.no_proxy].filter(Boolean).join(',');
 	Object.assign(env, {
@@ -58,8 +60,8 @@ function buildEnv({ runtime, userFolder, port, brokerPort, encryptionKey, ownerE
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_REINSTALL_MISSING_PACKAGES: 'false',
-		// the MCP-registry module refreshes a server list from api.n8n.io at start
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// modules that would call n8n.io (scripts/n8n/versions.js says which, per version)
+		...(profile.disabledModules ? { N8N_DISABLED_MODULES: profile.disabledModules } : {}),
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_RUNNERS_TASK_TIMEOUT: '300',

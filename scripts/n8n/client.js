@@ -45,6 +45,8 @@ async function allPages(api, basePath, params, stop = () => false) {
 }
 
 const isDone = (e) => !!e && (e.finished === true || !!e.stoppedAt) && e.status !== 'running' && e.status !== 'new';
+// n8n 1.x saves an execution's status before its data: for a moment a finished execution has none
+const hasData = (e) => !!e && !!e.data;
 
 /**
  * @param {object} o
@@ -53,8 +55,9 @@ const isDone = (e) => !!e && (e.finished === true || !!e.stoppedAt) && e.status 
  * @param {string} o.apiKey       a public-API key
  * @param {{name:string}|null} o.pkg  the installed community package, if any
  * @param {object} o.cli          what `n8n execute` needs: { runtime, env, userFolder, takenPorts }
+ * @param {object} o.profile      what this n8n version needs done otherwise (scripts/n8n/versions.js)
  */
-function createClient({ url, cookie, apiKey, pkg, cli }) {
+function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 	const rest = restCaller(url, cookie);
 	const api = apiCaller(url, apiKey);
 
@@ -79,8 +82,11 @@ function createClient({ url, cookie, apiKey, pkg, cli }) {
 	}
 
 	const createCredential = async (type, name, data) => api('POST', '/credentials', { name, type, data });
-	const updateCredential = async (id, { type, name, data }) => api('PATCH', `/credentials/${id}`, { name, type, data });
-	const listCredentials = async () => allPages(api, '/credentials', { limit: '250' });
+	// n8n 1.x's public API cannot list or update credentials: its editor's endpoints take the same bodies
+	const updateCredential = async (id, { type, name, data }) =>
+		(profile.credentialsListAndUpdateOverRest ? rest : api)('PATCH', `/credentials/${id}`, { name, type, data });
+	const listCredentials = async () =>
+		profile.credentialsListAndUpdateOverRest ? rest('GET', '/credentials') : allPages(api, '/credentials', { limit: '250' });
 	const deleteCredential = async (id) => api('DELETE', `/credentials/${id}`);
 
 	const createWorkflow = async (json) => api('POST', '/workflows', toPublicWorkflow(json));
@@ -110,11 +116,12 @@ function createClient({ url, cookie, apiKey, pkg, cli }) {
 			const done = seen.filter(isDone);
 			if (done.length >= count) {
 				if (!includeData) return done;
-				return Promise.all(done.map((e) => getExecution(e.id, { includeData: true })));
+				const withData = await Promise.all(done.map((e) => getExecution(e.id, { includeData: true })));
+				if (withData.every(hasData)) return withData;
 			}
 			if (Date.now() > deadline) {
 				throw new Error(
-					`waitForExecutions(${workflowId}, ${count}): ${done.length} finished after ${timeoutMs} ms ` +
+					`waitForExecutions(${workflowId}, ${count}): ${done.length} finished${done.length >= count ? ', not all with their data,' : ''} after ${timeoutMs} ms ` +
 						`(seen: ${JSON.stringify(seen.map((e) => ({ id: e.id, status: e.status, finished: e.finished })))})`,
 				);
 			}
@@ -131,8 +138,10 @@ function createClient({ url, cookie, apiKey, pkg, cli }) {
 			} catch (e) {
 				if (e.status !== 404) throw e; // not saved yet
 			}
-			if (ex && (isDone(ex) || ex.status === 'waiting')) return ex;
-			if (Date.now() > deadline) throw new Error(`execution ${id} not finished after ${timeoutMs} ms (${ex && ex.status})`);
+			if (ex && (isDone(ex) || ex.status === 'waiting') && hasData(ex)) return ex;
+			if (Date.now() > deadline) {
+				throw new Error(`execution ${id} not finished with its data after ${timeoutMs} ms (${ex && ex.status}${ex && !ex.data ? ', no data' : ''})`);
+			}
 			await sleep(200);
 		}
 	};
@@ -143,14 +152,17 @@ function createClient({ url, cookie, apiKey, pkg, cli }) {
 	 * execution with data (opts.wait=false: to { executionId }).
 	 */
 	const runWorkflowManually = async (id, { triggerName, wait = true, timeoutMs = 60000 } = {}) => {
+		// n8n 1.x runs the workflow sent in the body (as its editor does), 2.x the saved one
+		const workflowData = profile.runNeedsWorkflowData ? await rest('GET', `/workflows/${id}`) : null;
 		let name = triggerName;
 		if (!name) {
-			const wf = await getWorkflow(id);
+			const wf = workflowData || (await getWorkflow(id));
 			const trigger = wf.nodes.find((n) => n.type === MANUAL_TRIGGER_TYPE && !n.disabled);
 			if (!trigger) throw new Error(`workflow ${id} has no enabled Manual Trigger; pass { triggerName }`);
 			name = trigger.name;
 		}
-		const result = await rest('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name } });
+		const body = { triggerToStartFrom: { name }, ...(workflowData ? { workflowData } : {}) };
+		const result = await rest('POST', `/workflows/${id}/run`, body);
 		if (!result || !result.executionId) {
 			throw new Error(`POST /rest/workflows/${id}/run started no execution: ${JSON.stringify(result)}`);
 		}

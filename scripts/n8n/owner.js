@@ -1,8 +1,9 @@
 'use strict';
 /**
  * The instance owner and the credentials the tooling uses: the owner is created by n8n itself from
- * N8N_INSTANCE_OWNER_* (no setup screen), then logged in over REST for a cookie, and a public-API key
- * with all the owner's scopes is made with that cookie. Plain CommonJS.
+ * N8N_INSTANCE_OWNER_* (no setup screen; n8n 1.x ignores them, there setupOwner() makes it over REST),
+ * then logged in over REST for a cookie, and a public-API key with all the owner's scopes is made with
+ * that cookie. Plain CommonJS.
  */
 const crypto = require('crypto');
 const { request, httpError } = require('../lib/net');
@@ -35,6 +36,18 @@ function ownerEnv(owner, runtime) {
 		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
 	};
+}
+
+/**
+ * For an n8n that does not take the owner from env (1.x): POST /rest/owner/setup, what the setup screen
+ * sends. A reused user folder already has its owner: n8n refuses the setup with 400, and the login that
+ * follows tells whether it is this owner.
+ */
+async function setupOwner(url, owner) {
+	const res = await request('POST', `${url}/rest/owner/setup`, {
+		body: { email: owner.email, firstName: owner.firstName, lastName: owner.lastName, password: owner.password },
+	});
+	if (res.status !== 200 && res.status !== 400) throw httpError('POST /rest/owner/setup', res);
 }
 
 /** POST /rest/login; resolves to the `n8n-auth=...` cookie. */
@@ -71,4 +84,4 @@ async function createApiKey(rest) {
 	return created.rawApiKey;
 }
 
-module.exports = { ownerFrom, ownerEnv, login, createApiKey };
+module.exports = { ownerFrom, ownerEnv, setupOwner, login, createApiKey };
