@@ -7,6 +7,10 @@
 //   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/agent.e2e.test.ts
 //
 // Each run's transcript (tool calls, tool results, answers) goes to .dev/e2e-agent-transcript.json.
+//
+// On n8n 2.41.1 only (not over test/e2e/targets.ts): the workflow is the one a 2.41 user builds, with the
+// AI Agent at version 3.1, which 1.123.81 does not have (its newest is 3); README's Compatibility section
+// says the tool mode is tested on 2.41 only.
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,7 +18,7 @@ import * as path from 'path';
 
 import axios from 'axios';
 
-import { ensureRuntime } from '../../scripts/n8n-install';
+import { ensureRuntime, N8N_VERSION } from '../../scripts/n8n-install';
 import { sleep } from '../../scripts/lib/time';
 import { packPackage } from '../../scripts/pack';
 import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
@@ -172,7 +176,7 @@ afterAll(async () => {
 
 afterEach(() => emulator.reset());
 
-describe('Max API as an AI Agent tool in a real n8n', () => {
+describe(`Max API as an AI Agent tool in a real n8n ${N8N_VERSION}`, () => {
 	it('Text to Image: the model fills prompt and ratio, one submit, the answer carries the URL, the tool returns compact JSON', async () => {
 		const prompt = 'A red fox in fresh snow, watercolor';
 		// As added from the nodes panel: only the resource and operation set, everything else the tool's defaults.
