@@ -70,10 +70,13 @@ function installPackage(opts, userFolder) {
 	return tgz ? userFolders.installPackageTgz(userFolder, tgz) : null;
 }
 
-/** Waits until n8n logs a line matching `pattern` (n8n 1.x: readiness answers while its migrations run); ms it took. */
-async function waitForLogLine(logs, pattern, processes, timeoutMs) {
+/**
+ * Waits until n8n logs one more line matching `pattern` than the `before` it had logged (n8n 1.x answers
+ * its readiness URL while its migrations still run; a restart logs the line again); ms it took.
+ */
+async function waitForLogLine(logs, pattern, before, processes, timeoutMs) {
 	const t0 = Date.now();
-	while (!logs.some((line) => pattern.test(line))) {
+	while (logs.filter((line) => pattern.test(line)).length <= before) {
 		if (processes.exited()) throw new Error(`n8n exited during start (${JSON.stringify(processes.exited())})`);
 		if (Date.now() - t0 > timeoutMs) throw new Error(`n8n did not log ${pattern} within ${timeoutMs} ms of answering its readiness URL`);
 		await sleep(200);
@@ -144,8 +147,8 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 	const pkg = installPackage(opts, userFolder);
 	const encryptionKey =
 		(opts.env && opts.env.N8N_ENCRYPTION_KEY) || userFolders.existingEncryptionKey(userFolder) || crypto.randomBytes(24).toString('hex');
-	const owner = ownerFrom(opts.owner);
 	const profile = versionProfile(runtime.n8nVersion);
+	const owner = ownerFrom(opts.owner, profile.ownerFromEnv ? null : encryptionKey);
 	const url = `http://127.0.0.1:${ports.main}`;
 	const webhookBase = queue ? `http://127.0.0.1:${ports.webhook}` : url;
 
@@ -216,14 +219,15 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 		/** Starts the n8n processes (again), and says how long each took. */
 		const startProcesses = async () => {
 			const t = Date.now();
+			const readyLines = profile.readyLogLine ? logs.filter((line) => profile.readyLogLine.test(line)).length : 0;
 			const readyMs = await processes.start();
+			if (profile.readyLogLine) readyMs.main += await waitForLogLine(logs, profile.readyLogLine, readyLines, processes, opts.readyTimeoutMs || 180000);
 			say(`n8n ${Object.entries(readyMs).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', ')} (ready in ${secondsSince(t)} s)`);
 			return readyMs;
 		};
 		timings.spawnedAtMs = Date.now() - t0;
 		timings.processesReadyMs = await startProcesses();
 		timings.readyMs = timings.processesReadyMs.main;
-		if (profile.readyLogLine) timings.readyMs += await waitForLogLine(logs, profile.readyLogLine, processes, opts.readyTimeoutMs || 180000);
 
 		// 5. logged in, with a public-API key; did n8n load the package?
 		if (!profile.ownerFromEnv) await setupOwner(url, owner);

@@ -10,16 +10,21 @@ const { request, httpError } = require('../lib/net');
 
 const API_KEY_LABEL_PREFIX = 'maxapi-tooling';
 
-function randomPassword() {
-	// n8n wants 8..64 chars with a number and an uppercase letter.
-	return `Mx-${crypto.randomBytes(9).toString('base64url')}-9Q`;
+/** A password n8n accepts (8..64 chars with a number and an uppercase letter): random, or derived from `seed`. */
+function defaultPassword(seed) {
+	const body = seed ? crypto.createHmac('sha256', seed).update('maxapi-tooling owner').digest('base64url').slice(0, 12) : crypto.randomBytes(9).toString('base64url');
+	return `Mx-${body}-9Q`;
 }
 
-/** The caller's owner fields, defaults for the rest. */
-function ownerFrom(given = {}) {
+/**
+ * The caller's owner fields, defaults for the rest. `seed` (the user folder's encryption key) makes the
+ * default password the same at every start on that folder: an n8n that keeps its owner in the database
+ * rather than taking it from env (1.x) must be logged into with the password it was set up with.
+ */
+function ownerFrom(given = {}, seed = null) {
 	return {
 		email: given.email || 'owner@maxapi.local',
-		password: given.password || randomPassword(),
+		password: given.password || defaultPassword(seed),
 		firstName: given.firstName || 'Max',
 		lastName: given.lastName || 'Tester',
 	};
