@@ -75,6 +75,7 @@ function buildEnv({ runtime, userFolder, port, brokerPort, encryptionKey, ownerE
 		DB_TYPE: 'sqlite',
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
 		...ownerEnv,
+		...profile.env,
 		NO_PROXY: noProxy,
 		no_proxy: noProxy,
 	});

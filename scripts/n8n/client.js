@@ -45,8 +45,6 @@ async function allPages(api, basePath, params, stop = () => false) {
 }
 
 const isDone = (e) => !!e && (e.finished === true || !!e.stoppedAt) && e.status !== 'running' && e.status !== 'new';
-// n8n 1.x saves an execution's status before its data: for a moment a finished execution has none
-const hasData = (e) => !!e && !!e.data;
 
 /**
  * @param {object} o
@@ -116,12 +114,11 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 			const done = seen.filter(isDone);
 			if (done.length >= count) {
 				if (!includeData) return done;
-				const withData = await Promise.all(done.map((e) => getExecution(e.id, { includeData: true })));
-				if (withData.every(hasData)) return withData;
+				return Promise.all(done.map((e) => getExecution(e.id, { includeData: true })));
 			}
 			if (Date.now() > deadline) {
 				throw new Error(
-					`waitForExecutions(${workflowId}, ${count}): ${done.length} finished${done.length >= count ? ', not all with their data,' : ''} after ${timeoutMs} ms ` +
+					`waitForExecutions(${workflowId}, ${count}): ${done.length} finished after ${timeoutMs} ms ` +
 						`(seen: ${JSON.stringify(seen.map((e) => ({ id: e.id, status: e.status, finished: e.finished })))})`,
 				);
 			}
@@ -138,10 +135,8 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 			} catch (e) {
 				if (e.status !== 404) throw e; // not saved yet
 			}
-			if (ex && (isDone(ex) || ex.status === 'waiting') && hasData(ex)) return ex;
-			if (Date.now() > deadline) {
-				throw new Error(`execution ${id} not finished with its data after ${timeoutMs} ms (${ex && ex.status}${ex && !ex.data ? ', no data' : ''})`);
-			}
+			if (ex && (isDone(ex) || ex.status === 'waiting')) return ex;
+			if (Date.now() > deadline) throw new Error(`execution ${id} not finished after ${timeoutMs} ms (${ex && ex.status})`);
 			await sleep(200);
 		}
 	};

@@ -17,6 +17,8 @@ const PROFILES = {
 		credentialsListAndUpdateOverRest: false,
 		// POST /rest/workflows/:id/run runs the saved workflow from the trigger it is given
 		runNeedsWorkflowData: false,
+		// n8n's defaults suit the tooling
+		env: {},
 	},
 	1: {
 		// 1.x has no mcp-registry module, and an unknown name in N8N_DISABLED_MODULES aborts its start
@@ -30,6 +32,10 @@ const PROFILES = {
 		credentialsListAndUpdateOverRest: true,
 		// 1.x's run endpoint wants the workflow itself in the body, as its editor sends it
 		runNeedsWorkflowData: true,
+		// 1.x's default SQLite mode (no read pool, deprecated by 1.x itself) saves an execution's status and
+		// its data in two writes outside a transaction: a reader in between sees a finished run whose data is
+		// missing or not yet the final one. With a pool (2.x's default, 3) both are written in one transaction.
+		env: { DB_SQLITE_POOL_SIZE: '3' },
 	},
 };
 
