@@ -1,6 +1,14 @@
 // Types for scripts/n8n-server.js (plain CommonJS).
 import type { N8nRuntime } from './n8n-install';
 
+/**
+ * JSON as n8n answers it (REST and public API bodies, workflows, execution items), unchecked: callers read
+ * the fields they expect and their assertions check them. Typing n8n's whole API here would only move
+ * the casts into every test.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one untyped type of n8n's answers, see above
+export type N8nJson = any;
+
 export interface StartN8nOptions {
   /**
    * 'regular' (default): one `n8n start` on SQLite. 'queue': n8n's queue mode, as users scale out:
@@ -54,7 +62,7 @@ export interface N8nExecution {
       runData: Record<string, Array<{
         executionStatus?: string;
         error?: { message?: string; [k: string]: unknown };
-        data?: { main: Array<Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: unknown }> | null> };
+        data?: { main: Array<Array<{ json: Record<string, N8nJson>; binary?: Record<string, N8nJson>; pairedItem?: unknown }> | null> };
         [k: string]: unknown;
       }>>;
       error?: { message?: string; [k: string]: unknown };
@@ -126,24 +134,24 @@ export interface N8nInstance {
   exited(): { code: number | null; signal: string | null; process?: string } | null;
 
   /** /rest call with the owner's cookie; resolves to the answer's `data`. Throws on non-2xx (err.status, err.body). */
-  rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  rest<T = N8nJson>(method: string, path: string, body?: unknown): Promise<T>;
   /** /api/v1 call with the API key. Throws on non-2xx. */
-  api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  api<T = N8nJson>(method: string, path: string, body?: unknown): Promise<T>;
   getLoadedTypes(refresh?: boolean): Promise<LoadedTypes>;
 
   createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string; type: string }>;
-  updateCredential(id: string, c: { type: string; name: string; data: Record<string, unknown> }): Promise<any>;
+  updateCredential(id: string, c: { type: string; name: string; data: Record<string, unknown> }): Promise<N8nJson>;
   listCredentials(): Promise<Array<{ id: string; name: string; type: string }>>;
-  deleteCredential(id: string): Promise<any>;
+  deleteCredential(id: string): Promise<N8nJson>;
 
   /** Public API create; the JSON may be an editor export (read-only fields are dropped). */
-  createWorkflow(json: object | string): Promise<{ id: string; name: string; nodes: any[]; [k: string]: unknown }>;
-  updateWorkflow(id: string, json: object | string): Promise<any>;
-  getWorkflow(id: string): Promise<{ id: string; name: string; nodes: any[]; active: boolean; [k: string]: unknown }>;
+  createWorkflow(json: object | string): Promise<{ id: string; name: string; nodes: N8nJson[]; [k: string]: unknown }>;
+  updateWorkflow(id: string, json: object | string): Promise<N8nJson>;
+  getWorkflow(id: string): Promise<{ id: string; name: string; nodes: N8nJson[]; active: boolean; [k: string]: unknown }>;
   listWorkflows(query?: Record<string, string>): Promise<Array<{ id: string; name: string; active: boolean; [k: string]: unknown }>>;
-  deleteWorkflow(id: string): Promise<any>;
-  activateWorkflow(id: string): Promise<any>;
-  deactivateWorkflow(id: string): Promise<any>;
+  deleteWorkflow(id: string): Promise<N8nJson>;
+  activateWorkflow(id: string): Promise<N8nJson>;
+  deactivateWorkflow(id: string): Promise<N8nJson>;
 
   /**
    * Runs the workflow like the editor's "Execute workflow" button (POST /rest/workflows/:id/run from its
@@ -152,7 +160,7 @@ export interface N8nInstance {
   runWorkflowManually(id: string, opts?: { triggerName?: string; wait?: true; timeoutMs?: number }): Promise<N8nExecution>;
   runWorkflowManually(id: string, opts: { triggerName?: string; wait: false }): Promise<{ executionId: string }>;
   /** `n8n execute --id` in a separate process (slower; for comparison). */
-  runWorkflowWithCli(id: string, opts?: { timeoutMs?: number }): Promise<{ code: number | null; signal: string | null; run: any; output: string }>;
+  runWorkflowWithCli(id: string, opts?: { timeoutMs?: number }): Promise<{ code: number | null; signal: string | null; run: N8nJson; output: string }>;
   getExecution(id: string, opts?: { includeData?: boolean }): Promise<N8nExecution>;
   getExecutions(workflowId: string, opts?: { includeData?: boolean; status?: string; limit?: number }): Promise<N8nExecution[]>;
   waitForExecution(id: string, timeoutMs?: number): Promise<N8nExecution>;
@@ -170,4 +178,4 @@ export interface N8nInstance {
 export function startN8n(options?: StartN8nOptions): Promise<N8nInstance>;
 export function freePort(): Promise<number>;
 export function toPublicWorkflow(json: object | string): object;
-export function installPackageTgz(userFolder: string, tgz: string): { name: string; version: string; dir: string; manifest: any };
+export function installPackageTgz(userFolder: string, tgz: string): { name: string; version: string; dir: string; manifest: N8nJson };

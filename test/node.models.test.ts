@@ -50,7 +50,8 @@ const DEFAULTS = 'defaults';
 type Kind = typeof DEFAULTS | 'every field';
 type Table = Array<[Kind, Row]>;
 
-/* eslint-disable prettier/prettier */
+// One row a line: a table to read down.
+// prettier-ignore
 const rows: Table = [
 	// GPT Image 2: resolution 1k and n 1 are documented defaults (sent); ratio omitted = the model chooses.
 	[DEFAULTS, { model: 'gpt-image-2/text-to-image', operation: 'textToImage', parameters: {}, input: { resolution: '1k', n: 1 }, costUsd: 0.02 }],
@@ -127,7 +128,6 @@ const rows: Table = [
 	[DEFAULTS, { model: 'seedance-1.5-pro', operation: 'imageToVideo', parameters: { mediaUrls: IMG }, input: { mediaUrls: [IMG] }, costUsd: null }],
 	['every field', { model: 'seedance-1.5-pro', operation: 'imageToVideo', parameters: { mediaUrls: `${IMG}\n${IMG3}`, ratio: '1:1', resolution: '480p', duration: 5, fallback: true }, input: { mediaUrls: [IMG, IMG3], ratio: '1:1', resolution: '480p', duration: 5, fallback: true }, costUsd: null }],
 ];
-/* eslint-enable prettier/prettier */
 
 const RESOURCE: Record<GenerationOperation, 'image' | 'video'> = {
 	textToImage: 'image',

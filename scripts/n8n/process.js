@@ -92,6 +92,7 @@ function spawnGroup({ cmd, args, env, cwd, logs = [], label = '', onLog = null, 
 			buf += chunk.toString('utf8');
 			let i;
 			while ((i = buf.indexOf('\n')) >= 0) {
+				// eslint-disable-next-line no-control-regex -- ESC (\x1b) starts the ANSI colour codes stripped here
 				const line = label + buf.slice(0, i).replace(/\x1b\[[0-9;]*m/g, '');
 				buf = buf.slice(i + 1);
 				logs.push(line);

@@ -53,8 +53,15 @@ interface ToolNode {
 	parameters: Record<string, unknown>;
 }
 
+/** Workflow JSON, as a test builds it and edits it before n8n gets it. */
+interface WorkflowJson {
+	name: string;
+	nodes: Array<Record<string, unknown>>;
+	connections: Record<string, unknown>;
+}
+
 /** Manual Trigger → AI Agent (v3.1, the default) with the OpenAI Chat Model (v1.3) and the Max API tools. */
-function agentWorkflow(name: string, userMessage: string, tools: ToolNode[], chatModel: Record<string, unknown> = {}) {
+function agentWorkflow(name: string, userMessage: string, tools: ToolNode[], chatModel: Record<string, unknown> = {}): WorkflowJson {
 	return {
 		name,
 		nodes: [
@@ -102,7 +109,7 @@ interface AgentRun {
 	/** The model requests n8n made, in order, as the fake received them. */
 	requests: ModelRequest[];
 	/** Each tool result the model was given, as sent (the raw text) and parsed. */
-	toolResults: Array<{ raw: string; json: any }>;
+	toolResults: Array<{ raw: string; json: unknown }>;
 }
 
 async function runAgent(key: string, workflow: object, script: Script): Promise<AgentRun> {
@@ -194,10 +201,10 @@ describe(`Max API as an AI Agent tool in a real n8n ${N8N_VERSION}`, () => {
 		const [tool] = run.requests[0].tools;
 		expect(tool.name).toBe('Max_API');
 		expect(tool.description).toBe('Generate an image from text in Max API');
-		expect(Object.keys(tool.parameters.properties).sort()).toEqual(['prompt', 'ratio']);
+		expect(Object.keys(tool.parameters.properties!).sort()).toEqual(['prompt', 'ratio']);
 		expect(tool.parameters.required).toContain('prompt');
-		expect(tool.parameters.properties.prompt).toMatchObject({ type: 'string', description: expect.stringContaining('image to generate') });
-		expect(tool.parameters.properties.ratio).toMatchObject({ type: 'string', default: 'auto', description: expect.stringContaining('9:16') });
+		expect(tool.parameters.properties!.prompt).toMatchObject({ type: 'string', description: expect.stringContaining('image to generate') });
+		expect(tool.parameters.properties!.ratio).toMatchObject({ type: 'string', default: 'auto', description: expect.stringContaining('9:16') });
 
 		// Exactly one submit, with the tool call's prompt and ratio and the node's fixed defaults.
 		expect(emulator.stats().submits).toBe(1);
@@ -293,8 +300,8 @@ describe(`Max API as an AI Agent tool in a real n8n ${N8N_VERSION}`, () => {
 
 		const [tool] = run.requests[0].tools;
 		expect(tool.description).toBe('Generate a video from text in Max API');
-		expect(Object.keys(tool.parameters.properties).sort()).toEqual(['prompt', 'ratio']);
-		expect(tool.parameters.properties.ratio).toMatchObject({ default: '16:9', description: expect.stringContaining('one of 16:9, 9:16') });
+		expect(Object.keys(tool.parameters.properties!).sort()).toEqual(['prompt', 'ratio']);
+		expect(tool.parameters.properties!.ratio).toMatchObject({ default: '16:9', description: expect.stringContaining('one of 16:9, 9:16') });
 
 		expect(submits()).toEqual([{ model: 'veo3_fast', input: { prompt, ratio: '9:16', duration: 8 } }]);
 		const [taskId] = emulator.tasks.keys();
@@ -325,8 +332,8 @@ describe(`Max API as an AI Agent tool in a real n8n ${N8N_VERSION}`, () => {
 		const tools = Object.fromEntries(run.requests[0].tools.map((tool: OfferedTool) => [tool.name, tool]));
 		expect(Object.keys(tools).sort()).toEqual(['Max_API', 'Max_API_Get_Task']);
 		expect(tools.Max_API_Get_Task.description).toBe('Get a task in Max API');
-		expect(Object.keys(tools.Max_API_Get_Task.parameters.properties)).toEqual(['taskId']);
-		expect(tools.Max_API_Get_Task.parameters.properties.taskId.description).toContain('taskId');
+		expect(Object.keys(tools.Max_API_Get_Task.parameters.properties!)).toEqual(['taskId']);
+		expect(tools.Max_API_Get_Task.parameters.properties!.taskId.description).toContain('taskId');
 
 		expect(emulator.stats().submits).toBe(1);
 		const [taskId] = emulator.tasks.keys();
@@ -378,12 +385,12 @@ describe(`Max API as an AI Agent tool in a real n8n ${N8N_VERSION}`, () => {
 			position: [0, 0],
 			webhookId,
 			parameters: { public: true, options: { responseMode: 'streaming' } },
-		} as any;
-		workflow.nodes[1].parameters = { options: {} } as any;
+		};
+		workflow.nodes[1].parameters = { options: {} };
 		workflow.connections = {
 			'When chat message received': { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
 			...Object.fromEntries(Object.entries(workflow.connections).filter(([from]) => from !== TRIGGER)),
-		} as any;
+		};
 		openai.setScript(
 			callToolThenAnswer({ args: { prompt: 'A tiny robot watering a bonsai, 3D render', ratio: '1:1' }, answer: (result) => `Here it is: ${firstUrl(result)}` }),
 		);

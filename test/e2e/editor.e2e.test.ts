@@ -82,7 +82,6 @@ function log(line: string): void {
 }
 
 if (CHROMIUM_MISSING && !IN_CI) {
-  // eslint-disable-next-line no-console
   console.log(
     `[e2e-editor] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or MAXAPI_CHROMIUM=<path>). ` +
       'With CI set these tests fail instead.',

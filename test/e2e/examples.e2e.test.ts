@@ -11,7 +11,7 @@ import axios from 'axios';
 
 import { sleep } from '../../scripts/lib/time';
 import { packPackage } from '../../scripts/pack';
-import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
+import { startN8n, type N8nExecution, type N8nInstance, type N8nJson } from '../../scripts/n8n-server';
 import { readMp4Boxes, VIDEO_FIXTURE } from '../emulator/mp4';
 import { readPngSize } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
@@ -29,7 +29,7 @@ let filesDir: string;
 let credentialId: string;
 
 /** Reads an example as a user's file, binding its Max API nodes to our credential. */
-function example(file: string, edit: (workflow: any) => void = () => undefined): any {
+function example(file: string, edit: (workflow: N8nJson) => void = () => undefined): N8nJson {
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 	for (const node of workflow.nodes) {
 		if (node.credentials?.maxApi) node.credentials.maxApi = { id: credentialId, name: 'Max API account' };
@@ -68,7 +68,7 @@ function submitOf(taskId: string) {
 /** The parameters of the example's Max API node as the file has them. */
 function maxApiParameters(file: string): Record<string, unknown> {
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
-	return workflow.nodes.find((node: any) => node.type === 'n8n-nodes-maxapi.maxApi').parameters;
+	return workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-maxapi.maxApi').parameters;
 }
 
 describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
@@ -240,7 +240,7 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 	it('callback pair: the submit workflow returns at once, the active trigger workflow stores the image; a forged callback starts nothing', async () => {
 		const trigger = await n8n.createWorkflow(example('callback-trigger.json'));
 		await n8n.activateWorkflow(trigger.id);
-		const webhookId = trigger.nodes.find((node: any) => node.type === 'n8n-nodes-maxapi.maxApiTrigger').webhookId;
+		const webhookId = trigger.nodes.find((node) => node.type === 'n8n-nodes-maxapi.maxApiTrigger').webhookId;
 		const callbackUrl = n8n.webhookUrl(`${webhookId}/maxapi`);
 
 		const submit = await n8n.createWorkflow(

@@ -7,7 +7,7 @@
  */
 
 const crypto = require('crypto');
-const { MODELS, selectSpec, typicalLatencyMs } = require('./catalog');
+const { MODELS, typicalLatencyMs } = require('./catalog');
 const { CallbackSender, normalizeCallbackMode } = require('./callbacks');
 const {
   DEFAULT_CANCELLABLE_STATUSES, STATUSES, TERMINAL_STATUSES, fail, isHttpUrl, isPlainObject, moderate, ok, okNoData, oneOf,

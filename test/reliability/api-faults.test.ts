@@ -6,8 +6,6 @@
 // at a time), one emulator each, so that the real poll and retry delays fit the time budget.
 //
 //   npx jest test/reliability/api-faults.test.ts
-import * as path from 'node:path';
-
 import type { INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator, type EmulatorOptions, type Fault } from '../emulator';

@@ -12,12 +12,22 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A JSON schema as a request carried it (a tool's arguments); not checked here. */
+export interface JsonSchema {
+	type?: string;
+	description?: string;
+	default?: unknown;
+	properties?: Record<string, JsonSchema>;
+	required?: string[];
+	[keyword: string]: unknown;
+}
+
 /** A tool as the request offered it, whichever API carried it. */
 export interface OfferedTool {
 	name: string;
 	description: string;
 	/** JSON schema of the arguments. */
-	parameters: Record<string, any>;
+	parameters: JsonSchema;
 }
 
 /** One message of the conversation, normalised from either API. */
@@ -39,7 +49,7 @@ export interface ModelRequest {
 	messages: ConversationMessage[];
 	tools: OfferedTool[];
 	/** The body as received. */
-	body: any;
+	body: ChatBody | ResponsesBody;
 }
 
 export type ModelReply = { content: string } | { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
@@ -51,7 +61,8 @@ export interface RecordedRequest {
 	path: string;
 	/** Whether an `Authorization: Bearer <apiKey>` header came with it. */
 	authorized: boolean;
-	body: any;
+	/** Parsed when it is JSON, else the text (undefined when empty). */
+	body: unknown;
 	/** Set for model requests (chat completions, responses). */
 	model?: ModelRequest;
 	/** What the script answered (model requests). */
@@ -117,6 +128,36 @@ export function firstUrl(text: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // normalising the two request shapes
 
+// What this fake reads of the two APIs' request bodies: JSON as n8n sent it, so every field is
+// optional and checked where it is read.
+type Role = ConversationMessage['role'] | 'developer';
+
+interface ChatBody {
+	model?: string;
+	stream?: boolean;
+	stream_options?: { include_usage?: boolean };
+	messages?: Array<{
+		role: Role;
+		content?: unknown;
+		tool_calls?: Array<{ id: string; function: { name: string; arguments?: string } }>;
+		tool_call_id?: string;
+	}>;
+	tools?: Array<{ type?: string; function: { name: string; description?: string; parameters?: JsonSchema } }>;
+}
+
+type ResponsesInputItem =
+	| { type: 'function_call'; call_id: string; name: string; arguments?: string; role?: undefined }
+	| { type: 'function_call_output'; call_id: string; output?: unknown; role?: undefined }
+	| { type?: 'message'; role?: Role; content?: unknown };
+
+interface ResponsesBody {
+	model?: string;
+	stream?: boolean;
+	instructions?: string;
+	input?: string | ResponsesInputItem[];
+	tools?: Array<{ type?: string; name: string; description?: string; parameters?: JsonSchema }>;
+}
+
 function textOf(content: unknown): string {
 	if (typeof content === 'string') return content;
 	if (Array.isArray(content)) {
@@ -128,13 +169,13 @@ function textOf(content: unknown): string {
 	return JSON.stringify(content);
 }
 
-function chatRequest(body: any): ModelRequest {
-	const messages: ConversationMessage[] = (Array.isArray(body.messages) ? body.messages : []).map((message: any) => ({
+function chatRequest(body: ChatBody): ModelRequest {
+	const messages: ConversationMessage[] = (Array.isArray(body.messages) ? body.messages : []).map((message) => ({
 		role: message.role === 'developer' ? 'system' : message.role,
 		content: textOf(message.content),
 		...(Array.isArray(message.tool_calls) && message.tool_calls.length > 0
 			? {
-					toolCalls: message.tool_calls.map((call: any) => ({
+					toolCalls: message.tool_calls.map((call) => ({
 						id: call.id,
 						name: call.function?.name,
 						arguments: call.function?.arguments ?? '',
@@ -144,15 +185,15 @@ function chatRequest(body: any): ModelRequest {
 		...(message.tool_call_id ? { toolCallId: message.tool_call_id } : {}),
 	}));
 	const tools: OfferedTool[] = (Array.isArray(body.tools) ? body.tools : [])
-		.filter((tool: any) => tool?.type === 'function')
-		.map((tool: any) => ({ name: tool.function.name, description: tool.function.description ?? '', parameters: tool.function.parameters ?? {} }));
+		.filter((tool) => tool?.type === 'function')
+		.map((tool) => ({ name: tool.function.name, description: tool.function.description ?? '', parameters: tool.function.parameters ?? {} }));
 	return { api: 'chat', model: String(body.model ?? ''), stream: body.stream === true, messages, tools, body };
 }
 
-function responsesRequest(body: any): ModelRequest {
+function responsesRequest(body: ResponsesBody): ModelRequest {
 	const messages: ConversationMessage[] = [];
 	if (typeof body.instructions === 'string' && body.instructions) messages.push({ role: 'system', content: body.instructions });
-	const input = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : Array.isArray(body.input) ? body.input : [];
+	const input: ResponsesInputItem[] = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : Array.isArray(body.input) ? body.input : [];
 	for (const item of input) {
 		if (item.type === 'function_call') {
 			const last = messages[messages.length - 1];
@@ -166,8 +207,8 @@ function responsesRequest(body: any): ModelRequest {
 		}
 	}
 	const tools: OfferedTool[] = (Array.isArray(body.tools) ? body.tools : [])
-		.filter((tool: any) => tool?.type === 'function')
-		.map((tool: any) => ({ name: tool.name, description: tool.description ?? '', parameters: tool.parameters ?? {} }));
+		.filter((tool) => tool?.type === 'function')
+		.map((tool) => ({ name: tool.name, description: tool.description ?? '', parameters: tool.parameters ?? {} }));
 	return { api: 'responses', model: String(body.model ?? ''), stream: body.stream === true, messages, tools, body };
 }
 
@@ -226,7 +267,11 @@ function chatChunks(reply: ModelReply, model: string, id: string, callIds: strin
 	return chunks;
 }
 
-function responseOutput(reply: ModelReply, id: string, callIds: string[]) {
+type ResponseOutputItem =
+	| { type: 'message'; id: string; status: string; role: 'assistant'; content: Array<{ type: 'output_text'; text: string; annotations: unknown[] }> }
+	| { type: 'function_call'; id: string; call_id: string; name: string; arguments: string; status: string };
+
+function responseOutput(reply: ModelReply, id: string, callIds: string[]): ResponseOutputItem[] {
 	if ('content' in reply) {
 		return [
 			{
@@ -263,12 +308,12 @@ function responseObject(reply: ModelReply, model: string, id: string, callIds: s
 }
 
 /** The Responses API's stream events for a reply (the subset the openai SDK and LangChain read). */
-function responseEvents(reply: ModelReply, model: string, id: string, callIds: string[]): Array<{ event: string; data: any }> {
-	const events: Array<{ event: string; data: any }> = [];
+function responseEvents(reply: ModelReply, model: string, id: string, callIds: string[]): Array<{ event: string; data: unknown }> {
+	const events: Array<{ event: string; data: unknown }> = [];
 	let sequence = 0;
 	const emit = (type: string, data: object) => events.push({ event: type, data: { type, sequence_number: sequence++, ...data } });
 	emit('response.created', { response: responseObject(reply, model, id, callIds, 'in_progress') });
-	responseOutput(reply, id, callIds).forEach((item: any, outputIndex) => {
+	responseOutput(reply, id, callIds).forEach((item: ResponseOutputItem, outputIndex) => {
 		if (item.type === 'message') {
 			emit('response.output_item.added', { output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } });
 			emit('response.content_part.added', { output_index: outputIndex, item_id: item.id, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
@@ -325,7 +370,7 @@ export async function startFakeOpenAi(options: { script?: Script; apiKey?: strin
 	const server = http.createServer(async (req, res) => {
 		const path = (req.url ?? '/').split('?')[0];
 		const text = await readBody(req);
-		let body: any;
+		let body: unknown;
 		try {
 			body = text ? JSON.parse(text) : undefined;
 		} catch {
@@ -359,7 +404,7 @@ export async function startFakeOpenAi(options: { script?: Script; apiKey?: strin
 			answer(400);
 			return openAiError(res, 400, 'fake OpenAI: the body is not a JSON object');
 		}
-		const request = api === 'chat' ? chatRequest(body) : responsesRequest(body);
+		const request = api === 'chat' ? chatRequest(body as ChatBody) : responsesRequest(body as ResponsesBody);
 		record.model = request;
 		const index = requests.filter((r) => r.model).length - 1;
 		let reply: ModelReply;
@@ -376,7 +421,7 @@ export async function startFakeOpenAi(options: { script?: Script; apiKey?: strin
 		answer(200);
 		if (api === 'chat') {
 			if (!request.stream) return sendJson(res, 200, chatCompletion(reply, request.model, id, callIds));
-			const includeUsage = body.stream_options?.include_usage === true;
+			const includeUsage = (body as ChatBody).stream_options?.include_usage === true;
 			return sendSse(res, chatChunks(reply, request.model, id, callIds, includeUsage).map((data) => ({ data })), true);
 		}
 		if (!request.stream) return sendJson(res, 200, responseObject(reply, request.model, id, callIds));
