@@ -1,6 +1,6 @@
 // The Max API node as an AI Agent tool, in a real n8n 2.41.1 with the packed package: the flow a user
 // builds (Manual Trigger → AI Agent ← OpenAI Chat Model, ← Max API tool), with the OpenAI credential's
-// Base URL on a scripted OpenAI stand-in (test/support/fakeOpenAi.ts: no model, it calls the tool, then
+// Base URL on a scripted OpenAI stand-in (test/support/fakeOpenAi/: no model, it calls the tool, then
 // answers from the tool's result) and Max API on the emulator. What the fake recorded is exactly what
 // n8n sent the model: the tools it offered and what each tool handed back.
 //
