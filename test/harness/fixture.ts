@@ -1,5 +1,5 @@
 /**
- * Throwaway compiled community package used to validate the harness (engine.test.ts).
+ * Throwaway compiled community package used to validate the harness (engine.test.ts, webhooks.test.ts; set up by fixture-testbed.ts).
  * Written from strings into a temp dir; its only dependency, n8n-workflow, is linked to this repo's
  * copy so that the fixture and n8n-core share one n8n-workflow (as in a real n8n install).
  * Longer than 400 lines because it is that package's source (two credentials, a node, two triggers).
