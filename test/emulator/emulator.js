@@ -2,21 +2,25 @@
 'use strict';
 
 /**
- * The emulator: its options, tasks, counters and public API (the Emulator interface of index.d.ts),
- * and the core the HTTP front (http.js) calls for submit, query, cancel and result files.
+ * The emulator: its tasks, counters and public API (the Emulator interface of index.d.ts), and the core
+ * the HTTP front (http.js) calls for submit, query, cancel and result files.
+ *
+ * Over 400 lines: it is one class, and every method reads the private state they share (tasks, timers,
+ * counters, options); what does not need that state is in modules of its own (options.js, control.js,
+ * contract.js, tasks.js, faults.js, callbacks.js, files.js, http.js).
  */
 
 const crypto = require('crypto');
 const { MODELS, typicalLatencyMs } = require('./catalog');
 const { CallbackSender, normalizeCallbackMode } = require('./callbacks');
 const {
-  DEFAULT_CANCELLABLE_STATUSES, STATUSES, TERMINAL_STATUSES, fail, isHttpUrl, isPlainObject, moderate, ok, okNoData, oneOf,
-  validateSubmit,
+  STATUSES, TERMINAL_STATUSES, fail, isPlainObject, moderate, ok, okNoData, oneOf, validateSubmit,
 } = require('./contract');
+const { controlApi } = require('./control');
 const { FaultQueue } = require('./faults');
 const { fileReply, plannedOutput } = require('./files');
-const { HttpFront, safeDecode } = require('./http');
-const { VIDEO_FIXTURE, videoBytesProblem } = require('./mp4');
+const { HttpFront } = require('./http');
+const { checkMs, checkOptions } = require('./options');
 const { envelopeAt, naturalEndAt, parseDirectives, stateAt } = require('./tasks');
 const { MAX_TIMER_MS, Timers } = require('./timers');
 
@@ -25,35 +29,6 @@ const { MAX_TIMER_MS, Timers } = require('./timers');
 /** @typedef {import('./contract').Reply} Reply */
 /** @typedef {import('./catalog').ModelSpec} ModelSpec */
 /** @typedef {import('./faults').Route} Route */
-
-const NON_TERMINAL_STATUSES = STATUSES.filter((status) => !TERMINAL_STATUSES.includes(status));
-
-/** @param {unknown} value @param {string} name */
-function checkMs(value, name) {
-  if (typeof value !== 'number' || !(value >= 0)) throw new TypeError(`${name} must be a number >= 0`);
-  return value;
-}
-
-/**
- * @param {unknown} raw
- * @returns {Record<string, number>}
- */
-function normalizeModelLatencies(raw) {
-  if (!isPlainObject(raw)) throw new TypeError('modelLatencyMs must be an object { [model id]: ms }');
-  for (const [model, ms] of Object.entries(raw)) {
-    if (!MODELS.includes(model)) throw new TypeError(`modelLatencyMs: unknown model ${JSON.stringify(model)}`);
-    checkMs(ms, `modelLatencyMs[${JSON.stringify(model)}]`);
-  }
-  return { ...raw };
-}
-
-/** @param {unknown} raw @returns {readonly string[]} */
-function normalizeCancellable(raw) {
-  if (!Array.isArray(raw) || raw.some((status) => !oneOf(NON_TERMINAL_STATUSES, status))) {
-    throw new TypeError(`cancellableStatuses must be an array of ${NON_TERMINAL_STATUSES.join(', ')}`);
-  }
-  return Object.freeze([...raw]);
-}
 
 class Emulator {
   #front;
@@ -91,43 +66,19 @@ class Emulator {
    * @param {Record<string, any>} options see EmulatorOptions in index.d.ts
    */
   constructor(options) {
-    const {
-      apiKey = 'emulator-key',
-      latencyMs = 3000,
-      latencyScale,
-      modelLatencyMs = {},
-      phases = {},
-      rejectLocalhostCallbacks = false,
-      publicBaseUrl,
-      noiseImages = false,
-      videoBytes = VIDEO_FIXTURE.length,
-      cancellableStatuses = DEFAULT_CANCELLABLE_STATUSES,
-      callbackMode = {},
-      seed = 1,
-    } = options;
-    if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('apiKey must be a non-empty string');
-    checkMs(latencyMs, 'latencyMs');
-    if (latencyScale !== undefined) checkMs(latencyScale, 'latencyScale');
-    const { pending = 0.15, processing = 0.4 } = phases;
-    if (!(pending >= 0 && pending <= processing && processing <= 1)) {
-      throw new TypeError('phases must satisfy 0 <= pending <= processing <= 1');
-    }
-    if (publicBaseUrl !== undefined && !isHttpUrl(publicBaseUrl)) throw new TypeError('publicBaseUrl must be an http(s) URL');
-    const videoProblem = videoBytesProblem(videoBytes);
-    if (videoProblem) throw new TypeError(videoProblem);
-    if (!Number.isInteger(seed)) throw new TypeError('seed must be an integer');
-    this.#apiKey = apiKey;
-    this.#latencyMs = latencyMs;
-    this.#latencyScale = latencyScale;
-    this.#modelLatencyMs = normalizeModelLatencies(modelLatencyMs);
-    this.#phases = { pending, processing };
-    this.#rejectLocalhostCallbacks = Boolean(rejectLocalhostCallbacks);
-    this.#publicBaseUrl = publicBaseUrl === undefined ? undefined : String(publicBaseUrl).replace(/\/+$/, '');
-    this.#noiseImages = Boolean(noiseImages);
-    this.#videoBytes = videoBytes;
-    this.#cancellableStatuses = normalizeCancellable(cancellableStatuses);
-    this.#callbackMode = normalizeCallbackMode(callbackMode);
-    this.#faults = new FaultQueue(seed);
+    const checked = checkOptions(options);
+    this.#apiKey = checked.apiKey;
+    this.#latencyMs = checked.latencyMs;
+    this.#latencyScale = checked.latencyScale;
+    this.#modelLatencyMs = checked.modelLatencyMs;
+    this.#phases = checked.phases;
+    this.#rejectLocalhostCallbacks = checked.rejectLocalhostCallbacks;
+    this.#publicBaseUrl = checked.publicBaseUrl;
+    this.#noiseImages = checked.noiseImages;
+    this.#videoBytes = checked.videoBytes;
+    this.#cancellableStatuses = checked.cancellableStatuses;
+    this.#callbackMode = checked.callbackMode;
+    this.#faults = new FaultQueue(checked.seed);
     this.#front = new HttpFront({
       authorized: (authorization) => authorization === `Bearer ${this.#apiKey}`,
       count: (route, taskId) => this.#count(route, taskId),
@@ -136,7 +87,7 @@ class Emulator {
       query: (taskId) => this.#query(taskId),
       cancel: (taskId) => this.#cancel(taskId),
       download: (taskId, name) => this.#download(taskId, name),
-      control: (route, readBodyJson) => this.#control(route, readBodyJson),
+      control: (route, readBodyJson) => controlApi(this, route, readBodyJson),
     });
   }
 
@@ -482,60 +433,6 @@ class Emulator {
       return notFound;
     }
     return fileReply(task.output, name, { noiseImages: this.#noiseImages, videoBytes: this.#videoBytes }) ?? notFound;
-  }
-
-  /**
-   * The /__emulator/ control API (loopback peers only, no Bearer).
-   * @param {string} route "METHOD /__emulator/..."
-   * @param {() => Promise<{ body: unknown } | { error: Reply }>} readBodyJson
-   * @returns {Promise<Reply>}
-   */
-  async #control(route, readBodyJson) {
-    /**
-     * Parse the request's JSON body (empty = {}) and hand it to `fn`; thrown errors become 400.
-     * @param {(body: unknown) => Reply | Promise<Reply>} fn
-     */
-    const withJson = async (fn) => {
-      const parsed = await readBodyJson();
-      if ('error' in parsed) return parsed.error;
-      return fn(parsed.body);
-    };
-    try {
-      switch (route) {
-        case 'GET /__emulator/stats':
-          return ok(this.stats());
-        case 'GET /__emulator/callbacks':
-          return ok(this.callbacks);
-        case 'GET /__emulator/requests':
-          return ok(this.requests);
-        case 'DELETE /__emulator/faults':
-          this.clearFaults();
-          return ok(null);
-        case 'POST /__emulator/reset':
-          this.reset();
-          return ok(null);
-        case 'POST /__emulator/faults':
-          return await withJson((body) => {
-            this.inject(body);
-            return ok(null);
-          });
-        case 'POST /__emulator/tasks':
-          return await withJson((body) => ok({ taskId: this.createTask(/** @type {any} */ (body)) }));
-        case 'PUT /__emulator/callback-mode':
-          return await withJson((body) => {
-            this.callbackMode = /** @type {any} */ (body);
-            return ok(this.callbackMode);
-          });
-      }
-      const callbackMatch = /^POST \/__emulator\/tasks\/([^/]+)\/callback$/.exec(route);
-      if (callbackMatch) {
-        const taskId = safeDecode(callbackMatch[1]);
-        return await withJson(async (body) => ok({ statusCode: await this.sendCallback(taskId, /** @type {any} */ (body)) }));
-      }
-      return fail(404, 'not found');
-    } catch (err) {
-      return fail(400, err instanceof Error ? err.message : String(err));
-    }
   }
 }
 
