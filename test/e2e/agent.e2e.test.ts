@@ -8,6 +8,10 @@
 //
 // Each run's transcript (tool calls, tool results, answers) goes to .dev/e2e-agent-transcript.json.
 //
+// Over 400 lines on purpose: its seven scenarios share one n8n with its credentials, started once (packing
+// and starting n8n take a minute or more); split, each file would start its own. The fake OpenAI is a
+// module of its own (test/support/fakeOpenAi/).
+//
 // On n8n 2.41.1 only (not over test/e2e/targets.ts): the workflow is the one a 2.41 user builds, with the
 // AI Agent at version 3.1, which 1.123.81 does not have (its newest is 3); README's Compatibility section
 // says the tool mode is tested on 2.41 only.
