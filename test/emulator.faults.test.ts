@@ -1,10 +1,9 @@
 // Tests of the Max API emulator itself (test/emulator/), through plain HTTP with axios: fault injection (emu.inject):
 // each kind of fault, where it hits, how often.
 import axios from 'axios';
-import * as http from 'http';
 import { sleep } from '../scripts/lib/time';
 import { startEmulator } from './emulator';
-import { api, download, emu, query, submitT2I, T2I, useEmulator } from './support/emulatorApi';
+import { api, download, emu, query, readThenHangUp, submitT2I, T2I, useEmulator } from './support/emulatorApi';
 
 useEmulator();
 
@@ -118,18 +117,7 @@ describe('fault injection', () => {
     expect(chunked.headers['content-length']).toBeUndefined();
     expect(Buffer.from(chunked.data).length).toBe(1000);
     // The default (128 MiB): read 1 MiB, then hang up; the emulator must stop writing.
-    const received = await new Promise<number>((resolve, reject) => {
-      http.get(url, (res) => {
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size >= 1024 * 1024) {
-            res.destroy();
-            resolve(size);
-          }
-        });
-      }).on('error', reject);
-    });
+    const received = await readThenHangUp(url, 1024 * 1024);
     expect(received).toBeLessThan(128 * 1024 * 1024);
     expect((await download(url)).status).toBe(200);
   });

@@ -3,14 +3,13 @@
 import axios from 'axios';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { startEmulator, FOURK_RATIOS, PIXEL_SIZES, RATIOS, RESOLUTIONS, VIDEO_FIXTURE_BYTES, readMp4Boxes } from './emulator';
 import { boxHeader, videoChunks, VIDEO_FIXTURE } from './emulator/mp4';
 import { crc32, encodePng, readPngSize } from './emulator/png';
-import { download, emu, I2I, query, submit, submitT2I, useEmulator, waitTerminal } from './support/emulatorApi';
+import { download, emu, I2I, query, readThenHangUp, submit, submitT2I, useEmulator, waitTerminal } from './support/emulatorApi';
 
 useEmulator();
 
@@ -160,18 +159,7 @@ describe('video results', () => {
       const boxes = readMp4Boxes(body);
       expect(boxes[boxes.length - 1]).toEqual({ type: 'free', offset: VIDEO_FIXTURE_BYTES, size: bytes - VIDEO_FIXTURE_BYTES, headerSize: 8 });
       // A client that leaves early: the emulator stops writing and keeps serving.
-      const received = await new Promise<number>((resolve, reject) => {
-        http.get(url, (stream) => {
-          let size = 0;
-          stream.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size >= 256 * 1024) {
-              stream.destroy();
-              resolve(size);
-            }
-          });
-        }).on('error', reject);
-      });
+      const received = await readThenHangUp(url, 256 * 1024);
       expect(received).toBeLessThan(bytes);
       expect((await download(url)).status).toBe(200);
     } finally {

@@ -74,6 +74,22 @@ export async function download(url: string) {
   return axios.get(url, { responseType: 'arraybuffer', validateStatus: () => true });
 }
 
+/** GETs `url` until at least `bytes` have arrived, then hangs up; resolves to how many arrived. */
+export function readThenHangUp(url: string, bytes: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    http.get(url, (res) => {
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size >= bytes) {
+          res.destroy();
+          resolve(size);
+        }
+      });
+    }).on('error', reject);
+  });
+}
+
 /** A local HTTP server that records what is POSTed to it. */
 export async function startSink(status = 200) {
   const received: { url: string; headers: http.IncomingHttpHeaders; body: string; at: number }[] = [];
