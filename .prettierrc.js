@@ -1,0 +1,14 @@
+// Formatting for the whole repository: n8n-nodes-starter's settings, so the code reads like the n8n
+// community packages it sits next to. `npm run format` applies it; `npm test` checks it.
+module.exports = {
+	semi: true,
+	trailingComma: 'all',
+	bracketSpacing: true,
+	useTabs: true,
+	tabWidth: 2,
+	arrowParens: 'always',
+	singleQuote: true,
+	quoteProps: 'as-needed',
+	endOfLine: 'lf',
+	printWidth: 100,
+};
