@@ -19,7 +19,9 @@ const commonJs = ['scripts/**/*.js', 'bench/**/*.js', 'test/**/*.js', '*.js'];
 // n8n's config applies its rules (community-node rules, import-x) to '**/*.ts': keep them, exactly,
 // for the product's code only.
 const n8nConfig = n8nCommunityNodes.map((entry) =>
-	entry.files?.length === 1 && entry.files[0] === '**/*.ts' ? { ...entry, files: productTs } : entry,
+	entry.files?.length === 1 && entry.files[0] === '**/*.ts'
+		? { ...entry, files: productTs }
+		: entry,
 );
 
 // `const { omitted, ...rest } = value` is how this code drops a key from a copy.

@@ -16,7 +16,8 @@ const { sleep } = require('../scripts/lib/time');
 async function call(url, init) {
 	const response = await fetch(url, init);
 	const body = await response.json();
-	if (!response.ok || body.code !== 0) throw new Error(`${init?.method || 'GET'} ${url}: HTTP ${response.status} code ${body.code}`);
+	if (!response.ok || body.code !== 0)
+		throw new Error(`${init?.method || 'GET'} ${url}: HTTP ${response.status} code ${body.code}`);
 	return body.data;
 }
 
@@ -25,7 +26,15 @@ async function call(url, init) {
  *   timeoutMs?: number, input?: Record<string, unknown> }} options
  * @returns {Promise<Array<{ taskId: string, status: string, bytes: number }>>}
  */
-async function runReferenceStrategy({ baseUrl, apiKey, prompts, intervalMs = 3000, download = true, timeoutMs = 600_000, input = {} }) {
+async function runReferenceStrategy({
+	baseUrl,
+	apiKey,
+	prompts,
+	intervalMs = 3000,
+	download = true,
+	timeoutMs = 600_000,
+	input = {},
+}) {
 	const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
 	const deadline = Date.now() + timeoutMs;
 	const results = [];
@@ -39,7 +48,8 @@ async function runReferenceStrategy({ baseUrl, apiKey, prompts, intervalMs = 300
 		// 2. poll it every intervalMs until it ends (bounded by the timeout)
 		let task;
 		for (;;) {
-			if (Date.now() > deadline) throw new Error(`reference strategy: task ${taskId} not finished before the timeout`);
+			if (Date.now() > deadline)
+				throw new Error(`reference strategy: task ${taskId} not finished before the timeout`);
 			await sleep(intervalMs);
 			task = await call(`${baseUrl}/api/v1/task/${taskId}`, { headers });
 			if (TERMINAL.has(task.status)) break;

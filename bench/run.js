@@ -50,21 +50,43 @@ function parseArgs(argv) {
 	const args = {};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
-		if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg} (see the top of bench/run.js)`);
+		if (!arg.startsWith('--'))
+			throw new Error(`unexpected argument ${arg} (see the top of bench/run.js)`);
 		const eq = arg.indexOf('=');
 		if (eq > 0) args[arg.slice(2, eq)] = arg.slice(eq + 1);
 		else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) args[arg.slice(2)] = argv[++i];
 		else args[arg.slice(2)] = true;
 	}
-	const known = ['latency-ms', 'real-latency-ms', 'node-options', 'repeats', 'only', 'sizes', 'reference-max-n', 'nocode-sizes', 'memory-sizes', 'video-sizes', 'max-minutes', 'write', 'no-write', 'json', 'package-dir', 'help'];
+	const known = [
+		'latency-ms',
+		'real-latency-ms',
+		'node-options',
+		'repeats',
+		'only',
+		'sizes',
+		'reference-max-n',
+		'nocode-sizes',
+		'memory-sizes',
+		'video-sizes',
+		'max-minutes',
+		'write',
+		'no-write',
+		'json',
+		'package-dir',
+		'help',
+	];
 	const unknown = Object.keys(args).filter((key) => !known.includes(key));
-	if (unknown.length) throw new Error(`unknown option --${unknown[0]} (known: ${known.map((k) => `--${k}`).join(' ')})`);
+	if (unknown.length)
+		throw new Error(
+			`unknown option --${unknown[0]} (known: ${known.map((k) => `--${k}`).join(' ')})`,
+		);
 	return args;
 }
 
 function number(value, name, { min = 0, integer = false } = {}) {
 	const n = Number(value);
-	if (value === true || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new Error(`${name} must be a number >= ${min}`);
+	if (value === true || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+		throw new Error(`${name} must be a number >= ${min}`);
 	return n;
 }
 
@@ -84,13 +106,18 @@ function jsonObject(value, name) {
 	} catch {
 		parsed = undefined;
 	}
-	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${name} must be a JSON object`);
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+		throw new Error(`${name} must be a JSON object`);
 	return parsed;
 }
 
 function git(args) {
 	try {
-		return execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
+		return execFileSync('git', args, {
+			cwd: REPO,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		}).trimEnd();
 	} catch {
 		return '';
 	}
@@ -120,12 +147,17 @@ function machine(ctx) {
 		`- Node ${process.version} (bench, in-process n8n-core 2.41.1 engine, emulator)${ctx.info.n8n ? `; real n8n ${ctx.info.n8n.n8nVersion} on Node ${ctx.info.n8n.nodeVersion}` : ''}`,
 	];
 	const { commit, dirty } = ctx.info.git;
-	if (ctx.packageDir !== REPO) lines.push(`- Package: the build in ${ctx.packageDir} (not this repository's dist/)`);
-	else lines.push(`- Package: commit ${commit || 'unknown'}${dirty ? ` plus uncommitted changes in ${dirty}` : ''} (as the run started)`);
+	if (ctx.packageDir !== REPO)
+		lines.push(`- Package: the build in ${ctx.packageDir} (not this repository's dist/)`);
+	else
+		lines.push(
+			`- Package: commit ${commit || 'unknown'}${dirty ? ` plus uncommitted changes in ${dirty}` : ''} (as the run started)`,
+		);
 	return lines.join('\n');
 }
 
-const MARK_START = '<!-- bench:results:start (written by bench/run.js; edit outside these markers) -->';
+const MARK_START =
+	'<!-- bench:results:start (written by bench/run.js; edit outside these markers) -->';
 const MARK_END = '<!-- bench:results:end -->';
 
 function writeBenchmarksMd(block) {
@@ -134,7 +166,12 @@ function writeBenchmarksMd(block) {
 	let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 	const a = text.indexOf(MARK_START);
 	const b = text.indexOf(MARK_END);
-	text = a >= 0 && b > a ? `${text.slice(0, a)}${MARK_START}\n${block}\n${text.slice(b)}` : text ? `${text.trimEnd()}\n\n${MARK_START}\n${block}\n${MARK_END}\n` : fresh;
+	text =
+		a >= 0 && b > a
+			? `${text.slice(0, a)}${MARK_START}\n${block}\n${text.slice(b)}`
+			: text
+				? `${text.trimEnd()}\n\n${MARK_START}\n${block}\n${MARK_END}\n`
+				: fresh;
 	fs.writeFileSync(file, text);
 	return file;
 }
@@ -149,27 +186,46 @@ async function main() {
 		.split(',')
 		.map((s) => s.trim())
 		.filter(Boolean);
-	for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`);
+	for (const s of only)
+		if (!SECTIONS.includes(s))
+			throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`);
 	const started = Date.now();
 	const maxMinutes = number(args['max-minutes'] ?? 60, '--max-minutes', { min: 1 });
 	const ctx = {
-		L: number(args['latency-ms'] ?? process.env.BENCH_LATENCY_MS ?? 3000, '--latency-ms', { min: 100, integer: true }),
-		realL: number(args['real-latency-ms'] ?? process.env.BENCH_REAL_LATENCY_MS ?? 20000, '--real-latency-ms', { min: 0, integer: true }),
-		repeats: number(args.repeats ?? process.env.BENCH_REPEATS ?? 3, '--repeats', { min: 1, integer: true }),
+		L: number(args['latency-ms'] ?? process.env.BENCH_LATENCY_MS ?? 3000, '--latency-ms', {
+			min: 100,
+			integer: true,
+		}),
+		realL: number(
+			args['real-latency-ms'] ?? process.env.BENCH_REAL_LATENCY_MS ?? 20000,
+			'--real-latency-ms',
+			{ min: 0, integer: true },
+		),
+		repeats: number(args.repeats ?? process.env.BENCH_REPEATS ?? 3, '--repeats', {
+			min: 1,
+			integer: true,
+		}),
 		sizes: list(args.sizes ?? '1,10,100', '--sizes'),
 		nodeSizes: list(args.sizes ?? '1,10,100,1000', '--sizes'),
 		nodeOptions: jsonObject(args['node-options'], '--node-options'),
-		referenceMaxN: number(args['reference-max-n'] ?? 10, '--reference-max-n', { min: 1, integer: true }),
+		referenceMaxN: number(args['reference-max-n'] ?? 10, '--reference-max-n', {
+			min: 1,
+			integer: true,
+		}),
 		nocodeSizes: list(args['nocode-sizes'] ?? '1,10,100', '--nocode-sizes'),
 		memorySizes: list(args['memory-sizes'] ?? '10,20', '--memory-sizes'),
 		videoSizes: list(args['video-sizes'] ?? '30,300', '--video-sizes'),
 		deadline: started + maxMinutes * 60_000,
 		timeLeft: () => Date.now() < ctx.deadline,
-		log: (line) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
+		log: (line) =>
+			process.stderr.write(
+				`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`,
+			),
 		info: {},
 		packageDir: path.resolve(typeof args['package-dir'] === 'string' ? args['package-dir'] : REPO),
 	};
-	if (!fs.existsSync(path.join(ctx.packageDir, 'dist', 'nodes', 'MaxApi', 'MaxApi.node.js'))) throw new Error(`${ctx.packageDir}/dist is missing: run \`npm run build\` first`);
+	if (!fs.existsSync(path.join(ctx.packageDir, 'dist', 'nodes', 'MaxApi', 'MaxApi.node.js')))
+		throw new Error(`${ctx.packageDir}/dist is missing: run \`npm run build\` first`);
 	// The package as built for this run (npm run bench builds just before): recorded now, as others may commit meanwhile.
 	const changed = git(['status', '--porcelain', '--', 'nodes', 'credentials', 'package.json'])
 		.split('\n')
@@ -178,12 +234,16 @@ async function main() {
 	ctx.info.git = { commit: git(['rev-parse', '--short', 'HEAD']), dirty: changed.join(', ') };
 	installSignalHandlers();
 	const stopLoadSampler = startLoadSampler(ctx);
-	ctx.log(`L = ${ctx.L} ms${only.includes('node') && ctx.realL && ctx.realL !== ctx.L ? ` (node rows also at ${ctx.realL} ms)` : ''}, ${ctx.repeats} repeats, sections: ${only.join(', ')}`);
+	ctx.log(
+		`L = ${ctx.L} ms${only.includes('node') && ctx.realL && ctx.realL !== ctx.L ? ` (node rows also at ${ctx.realL} ms)` : ''}, ${ctx.repeats} repeats, sections: ${only.join(', ')}`,
+	);
 
 	const rows = [];
 	const failures = [];
 	// Order: in-process sections first, then the real n8n ones.
-	const order = ['node', 'callbacks', 'reference', 'memory', 'video', 'nocode', 'package'].filter((s) => only.includes(s));
+	const order = ['node', 'callbacks', 'reference', 'memory', 'video', 'nocode', 'package'].filter(
+		(s) => only.includes(s),
+	);
 	try {
 		for (const section of order) {
 			ctx.log(`section ${section}...`);
@@ -199,15 +259,22 @@ async function main() {
 		await stopAll();
 	}
 
-	const rank = (key) => ['node', 'callbacks', 'reference', 'nocode', 'memory', 'video', 'package'].indexOf(key);
-	rows.sort((a, b) => rank(a.key) - rank(b.key) || (a.group ?? 0) - (b.group ?? 0) || (a.n ?? 0) - (b.n ?? 0));
+	const rank = (key) =>
+		['node', 'callbacks', 'reference', 'nocode', 'memory', 'video', 'package'].indexOf(key);
+	rows.sort(
+		(a, b) =>
+			rank(a.key) - rank(b.key) || (a.group ?? 0) - (b.group ?? 0) || (a.n ?? 0) - (b.n ?? 0),
+	);
 	const elapsed = (Date.now() - started) / 1000;
 	// Quoted as a shell needs it, so the command can be pasted (e.g. --node-options '{"downloadImages":false}').
 	const argv = process.argv
 		.slice(2)
 		.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`))
 		.join(' ');
-	const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv ? ` -- ${argv}` : ''}` : `node ${path.relative(REPO, __filename)}${argv ? ` ${argv}` : ''}`;
+	const command =
+		process.env.npm_lifecycle_event === 'bench'
+			? `npm run bench${argv ? ` -- ${argv}` : ''}`
+			: `node ${path.relative(REPO, __filename)}${argv ? ` ${argv}` : ''}`;
 	const block = [
 		`## Results of ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
 		'',
@@ -218,17 +285,24 @@ async function main() {
 		'',
 		table(rows, ctx),
 		'',
-		'Requests per task count the submit and the status queries (for callbacks: the trigger\'s verification query); downloads are counted apart. ' +
+		"Requests per task count the submit and the status queries (for callbacks: the trigger's verification query); downloads are counted apart. " +
 			'Detection delay = first query that saw the task finished − the moment it finished at the emulator. ' +
-			'Peak RSS of the in-process rows is the bench process\'s (n8n-core engine + node; emulator not included); the memory and video rows are the n8n process\'s.',
+			"Peak RSS of the in-process rows is the bench process's (n8n-core engine + node; emulator not included); the memory and video rows are the n8n process's.",
 		...(failures.length ? ['', '**Sections that failed:**', ...failures.map((f) => `- ${f}`)] : []),
 	].join('\n');
 	process.stdout.write(`\n${block}\n`);
-	const write = args['no-write'] ? false : args.write ? true : SECTIONS.every((s) => only.includes(s)) && failures.length === 0 && ctx.packageDir === REPO;
+	const write = args['no-write']
+		? false
+		: args.write
+			? true
+			: SECTIONS.every((s) => only.includes(s)) && failures.length === 0 && ctx.packageDir === REPO;
 	if (write) ctx.log(`table written to ${writeBenchmarksMd(block)}`);
 	else ctx.log('BENCHMARKS.md not written (partial run; --write forces it)');
 	if (typeof args.json === 'string') {
-		fs.writeFileSync(path.resolve(args.json), `${JSON.stringify({ startedAt: new Date(started).toISOString(), L: ctx.L, realL: ctx.realL, repeats: ctx.repeats, load: ctx.info.load, rows, failures }, null, 2)}\n`);
+		fs.writeFileSync(
+			path.resolve(args.json),
+			`${JSON.stringify({ startedAt: new Date(started).toISOString(), L: ctx.L, realL: ctx.realL, repeats: ctx.repeats, load: ctx.info.load, rows, failures }, null, 2)}\n`,
+		);
 		ctx.log(`raw figures written to ${path.resolve(args.json)}`);
 	}
 	if (failures.length) process.exitCode = 1;

@@ -1,9 +1,4 @@
-import type {
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /** A task id no real task can have: querying it proves the key without creating or paying for anything. */
 const PROBE_TASK_ID = '00000000-0000-0000-0000-000000000000';
@@ -41,7 +36,7 @@ export class MaxApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			// The modal shows a description only as a tooltip while the field has focus; the hint is always shown.
-			hint: 'Optional: any long random string. The Max API node adds it to Callback URLs and the Max API Trigger refuses callbacks without it. Empty: no token check, so anyone who knows the trigger\'s URL can call it (Verify With Max API still checks each task).',
+			hint: "Optional: any long random string. The Max API node adds it to Callback URLs and the Max API Trigger refuses callbacks without it. Empty: no token check, so anyone who knows the trigger's URL can call it (Verify With Max API still checks each task).",
 			description:
 				'A secret of your own that proves a callback comes from a Callback URL you gave Max API (Max API does not sign callbacks). When set, the Max API node adds it to every Callback URL (?token=…) and the Max API Trigger refuses callbacks that lack it (401) or carry another (403): use this same credential in both nodes. When empty, Callback URLs carry no token and the trigger accepts requests from anyone who knows its URL; with Verify With Max API on, only real finished tasks of your account then start runs, but such a task can be replayed. Changing it makes the callbacks of tasks already submitted fail. Stored encrypted with the credential, never in workflows.',
 		},
@@ -68,7 +63,8 @@ export class MaxApi implements ICredentialType {
 				properties: {
 					key: 'code',
 					value: 401,
-					message: 'Max API rejected this API key (code 401). Copy the key again from your Max API dashboard.',
+					message:
+						'Max API rejected this API key (code 401). Copy the key again from your Max API dashboard.',
 				},
 			},
 		],

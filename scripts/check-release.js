@@ -25,7 +25,10 @@ function githubUrl(spec) {
 	const s = spec.trim();
 	let m = /^(?:github:)?([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(s);
 	if (m) return `https://github.com/${m[1]}/${m[2]}`;
-	m = /^(?:git\+)?(?:https?|ssh|git):\/\/(?:git@)?github\.com[/:]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(s);
+	m =
+		/^(?:git\+)?(?:https?|ssh|git):\/\/(?:git@)?github\.com[/:]([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(
+			s,
+		);
 	if (m) return `https://github.com/${m[1]}/${m[2]}`;
 	m = /^git@github\.com:([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(s);
 	if (m) return `https://github.com/${m[1]}/${m[2]}`;
@@ -36,31 +39,48 @@ function checkRelease({ pkg, changelog, env }) {
 	const problems = [];
 	const notes = [];
 	const version = pkg.version;
-	if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version || '')) problems.push(`package.json version "${version}" is not a semver version`);
+	if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version || ''))
+		problems.push(`package.json version "${version}" is not a semver version`);
 
 	const onTag = env.GITHUB_ACTIONS === 'true' && env.GITHUB_REF_TYPE === 'tag';
 	if (onTag && env.GITHUB_REF_NAME !== `v${version}`) {
-		problems.push(`tag ${env.GITHUB_REF_NAME} does not match package.json version ${version}: tag v${version}, or bump the version`);
+		problems.push(
+			`tag ${env.GITHUB_REF_NAME} does not match package.json version ${version}: tag v${version}, or bump the version`,
+		);
 	}
 
 	const escaped = String(version).replace(/[.+-]/g, (c) => `\\${c}`);
 	const heading = new RegExp(`^## \\[${escaped}\\](.*)$`, 'm').exec(changelog);
 	if (!heading) problems.push(`CHANGELOG.md has no "## [${version}]" section`);
 	else if (!/^ - \d{4}-\d{2}-\d{2}\s*$/.test(heading[1])) {
-		problems.push(`CHANGELOG.md's "## [${version}]${heading[1]}" has no release date: write "## [${version}] - YYYY-MM-DD"`);
+		problems.push(
+			`CHANGELOG.md's "## [${version}]${heading[1]}" has no release date: write "## [${version}] - YYYY-MM-DD"`,
+		);
 	}
 
-	const repoField = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository && pkg.repository.url;
+	const repoField =
+		typeof pkg.repository === 'string' ? pkg.repository : pkg.repository && pkg.repository.url;
 	const repoUrl = githubUrl(repoField);
-	if (!repoUrl) problems.push(`package.json repository (${JSON.stringify(repoField)}) is not a GitHub repository URL`);
+	if (!repoUrl)
+		problems.push(
+			`package.json repository (${JSON.stringify(repoField)}) is not a GitHub repository URL`,
+		);
 	else if (env.GITHUB_REPOSITORY) {
 		const actual = `https://github.com/${env.GITHUB_REPOSITORY}`;
 		if (repoUrl.toLowerCase() !== actual.toLowerCase()) {
-			problems.push(`package.json repository is ${repoUrl} but this workflow runs in ${actual}: npm refuses provenance from another repository`);
+			problems.push(
+				`package.json repository is ${repoUrl} but this workflow runs in ${actual}: npm refuses provenance from another repository`,
+			);
 		}
-	} else notes.push(`repository ${repoUrl}: must be the GitHub repository whose workflow publishes (checked there)`);
+	} else
+		notes.push(
+			`repository ${repoUrl}: must be the GitHub repository whose workflow publishes (checked there)`,
+		);
 	const bugsUrl = typeof pkg.bugs === 'string' ? pkg.bugs : pkg.bugs && pkg.bugs.url;
-	if (repoUrl && bugsUrl !== `${repoUrl}/issues`) problems.push(`package.json bugs.url is ${JSON.stringify(bugsUrl)}, expected ${repoUrl}/issues`);
+	if (repoUrl && bugsUrl !== `${repoUrl}/issues`)
+		problems.push(
+			`package.json bugs.url is ${JSON.stringify(bugsUrl)}, expected ${repoUrl}/issues`,
+		);
 
 	const author = pkg.author || {};
 	const email = typeof author === 'string' ? (/<([^>]*)>/.exec(author) || [])[1] : author.email;
@@ -68,13 +88,18 @@ function checkRelease({ pkg, changelog, env }) {
 	if (!name) problems.push('package.json author has no name');
 	if (!email) problems.push('package.json author has no email (n8n requires one)');
 	else if (/\.invalid$|@example\.(com|org|net)$|\.example$|\.local$/i.test(email)) {
-		problems.push(`package.json author.email "${email}" is a stand-in: put the maintainers' real address (n8n requires one)`);
+		problems.push(
+			`package.json author.email "${email}" is a stand-in: put the maintainers' real address (n8n requires one)`,
+		);
 	}
 
 	if (!pkg.publishConfig || pkg.publishConfig.provenance !== true) {
-		problems.push('package.json publishConfig.provenance must be true (it makes a local `npm publish` without provenance fail)');
+		problems.push(
+			'package.json publishConfig.provenance must be true (it makes a local `npm publish` without provenance fail)',
+		);
 	}
-	if (pkg.dependencies && Object.keys(pkg.dependencies).length) problems.push('package.json has runtime dependencies (n8n refuses them)');
+	if (pkg.dependencies && Object.keys(pkg.dependencies).length)
+		problems.push('package.json has runtime dependencies (n8n refuses them)');
 	return { version, problems, notes };
 }
 

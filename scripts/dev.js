@@ -55,7 +55,12 @@ const t0 = Date.now();
 const say = (msg) => process.stdout.write(`[dev] ${msg}\n`);
 
 function runNpm(args, label) {
-	return runCaptured(process.execPath, [findNpmCli(), ...args], { cwd: REPO, env: npmEnv(), label, tailLines: 60 });
+	return runCaptured(process.execPath, [findNpmCli(), ...args], {
+		cwd: REPO,
+		env: npmEnv(),
+		label,
+		tailLines: 60,
+	});
 }
 
 async function buildAndPack() {
@@ -70,9 +75,12 @@ async function buildAndPack() {
 	say(`built in ${since(t)}s`);
 	t = Date.now();
 	fs.mkdirSync(PACK_DIR, { recursive: true });
-	for (const f of fs.readdirSync(PACK_DIR)) if (f.endsWith('.tgz')) fs.rmSync(path.join(PACK_DIR, f));
+	for (const f of fs.readdirSync(PACK_DIR))
+		if (f.endsWith('.tgz')) fs.rmSync(path.join(PACK_DIR, f));
 	const packed = packPackage(REPO, PACK_DIR);
-	say(`packed ${path.relative(REPO, packed.tgz)} (${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB) in ${since(t)}s`);
+	say(
+		`packed ${path.relative(REPO, packed.tgz)} (${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB) in ${since(t)}s`,
+	);
 	return packed.tgz;
 }
 
@@ -84,9 +92,13 @@ function devOwner() {
 		// first run
 	}
 	const password =
-		process.env.MAXAPI_DEV_PASSWORD || (saved && saved.password) || `Dev-${crypto.randomBytes(6).toString('hex')}-1A`;
+		process.env.MAXAPI_DEV_PASSWORD ||
+		(saved && saved.password) ||
+		`Dev-${crypto.randomBytes(6).toString('hex')}-1A`;
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
-	fs.writeFileSync(OWNER_FILE, JSON.stringify({ email: OWNER_EMAIL, password }, null, 2) + '\n', { mode: 0o600 });
+	fs.writeFileSync(OWNER_FILE, JSON.stringify({ email: OWNER_EMAIL, password }, null, 2) + '\n', {
+		mode: 0o600,
+	});
 	return { email: OWNER_EMAIL, password, firstName: 'Dev', lastName: 'Maxapi' };
 }
 
@@ -97,22 +109,39 @@ async function startApiTarget() {
 	if (process.env.MAXAPI_API_KEY) {
 		const baseUrl = (process.env.MAXAPI_BASE_URL || 'https://api.maxapi.io').replace(/\/+$/, '');
 		say(`MAXAPI_API_KEY is set: the credential uses the real API at ${baseUrl}`);
-		return { apiKey: process.env.MAXAPI_API_KEY, baseUrl, callbackToken, emulator: null, credentialName: 'Max API' };
+		return {
+			apiKey: process.env.MAXAPI_API_KEY,
+			baseUrl,
+			callbackToken,
+			emulator: null,
+			credentialName: 'Max API',
+		};
 	}
 	const emulatorPath = path.join(REPO, 'test', 'emulator', 'index.js');
-	if (!fs.existsSync(emulatorPath)) throw new Error(`no MAXAPI_API_KEY and no emulator at ${emulatorPath}`);
+	if (!fs.existsSync(emulatorPath))
+		throw new Error(`no MAXAPI_API_KEY and no emulator at ${emulatorPath}`);
 	const { startEmulator } = require(emulatorPath);
 	const emulator = await startEmulator({
 		port: Number(process.env.MAXAPI_EMULATOR_PORT || 0),
 		apiKey: 'dev-emulator-key',
-		latencyMs: process.env.MAXAPI_EMULATOR_LATENCY_MS ? Number(process.env.MAXAPI_EMULATOR_LATENCY_MS) : undefined,
+		latencyMs: process.env.MAXAPI_EMULATOR_LATENCY_MS
+			? Number(process.env.MAXAPI_EMULATOR_LATENCY_MS)
+			: undefined,
 	});
 	say(`Max API emulator on ${emulator.url} (key ${emulator.apiKey})`);
-	return { apiKey: emulator.apiKey, baseUrl: emulator.url, callbackToken, emulator, credentialName: 'Max API (dev emulator)' };
+	return {
+		apiKey: emulator.apiKey,
+		baseUrl: emulator.url,
+		callbackToken,
+		emulator,
+		credentialName: 'Max API (dev emulator)',
+	};
 }
 
 async function upsertCredential(n8n, name, data) {
-	const existing = (await n8n.listCredentials()).find((c) => c.type === CREDENTIAL_TYPE && c.name === name);
+	const existing = (await n8n.listCredentials()).find(
+		(c) => c.type === CREDENTIAL_TYPE && c.name === name,
+	);
 	if (existing) {
 		await n8n.updateCredential(existing.id, { type: CREDENTIAL_TYPE, name, data });
 		return { id: existing.id, name, updated: true };
@@ -126,7 +155,10 @@ function pointCallbacksAt(workflow, webhookBaseUrl) {
 	for (const node of workflow.nodes || []) {
 		const options = node.parameters && node.parameters.options;
 		if (options && typeof options.callbackUrl === 'string') {
-			options.callbackUrl = options.callbackUrl.replace(/^http:\/\/127\.0\.0\.1:5678/, webhookBaseUrl);
+			options.callbackUrl = options.callbackUrl.replace(
+				/^http:\/\/127\.0\.0\.1:5678/,
+				webhookBaseUrl,
+			);
 		}
 	}
 	return workflow;
@@ -136,7 +168,10 @@ function bindCredential(workflow, credential) {
 	for (const node of workflow.nodes || []) {
 		const ours = typeof node.type === 'string' && node.type.startsWith(`${PACKAGE_NAME}.`);
 		if (ours || (node.credentials && node.credentials[CREDENTIAL_TYPE])) {
-			node.credentials = { ...(node.credentials || {}), [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+			node.credentials = {
+				...(node.credentials || {}),
+				[CREDENTIAL_TYPE]: { id: credential.id, name: credential.name },
+			};
 		}
 	}
 	return workflow;
@@ -145,7 +180,10 @@ function bindCredential(workflow, credential) {
 async function importExamples(n8n, credential) {
 	const dir = path.resolve(REPO, process.env.MAXAPI_EXAMPLES_DIR || 'examples');
 	if (!fs.existsSync(dir)) return [];
-	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+	const files = fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort();
 	const existing = files.length ? await n8n.listWorkflows() : [];
 	const imported = [];
 	for (const f of files) {
@@ -180,7 +218,9 @@ function parseArgs(argv) {
 	for (const a of argv) {
 		if (a === '--queue') opts.queue = true;
 		else {
-			process[a === '--help' ? 'stdout' : 'stderr'].write(`${a === '--help' ? '' : `unknown option ${a}\n`}${USAGE}\n`);
+			process[a === '--help' ? 'stdout' : 'stderr'].write(
+				`${a === '--help' ? '' : `unknown option ${a}\n`}${USAGE}\n`,
+			);
 			process.exitCode = a === '--help' ? 0 : 2;
 			return null;
 		}
@@ -206,7 +246,8 @@ async function main(args) {
 		say(`stopped n8n${target.emulator ? ' and the emulator' : ''} in ${since(t)}s`);
 		process.exit(code);
 	};
-	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => shutdown(0, `${sig}: stopping ...`));
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+		process.on(sig, () => shutdown(0, `${sig}: stopping ...`));
 
 	const port = Number(process.env.N8N_PORT || 5678);
 	fs.mkdirSync(FILES_DIR, { recursive: true });
@@ -224,16 +265,29 @@ async function main(args) {
 			expectNodeTypes: [`${PACKAGE_NAME}.maxApi`],
 			expectCredentialTypes: [CREDENTIAL_TYPE],
 			logFile: path.join(USER_FOLDER, 'n8n.log'),
-			onLog: process.env.MAXAPI_N8N_LOGS === '1' ? (l) => process.stdout.write(`[n8n] ${l}\n`) : undefined,
+			onLog:
+				process.env.MAXAPI_N8N_LOGS === '1'
+					? (l) => process.stdout.write(`[n8n] ${l}\n`)
+					: undefined,
 		});
 	} catch (e) {
 		if (target.emulator) await target.emulator.close().catch(() => {});
 		throw e;
 	}
-	say(`n8n ready in ${since(tStart)}s (loaded ${n8n.package.name}@${n8n.package.version}: ${n8n.package.nodes.join(', ')})`);
+	say(
+		`n8n ready in ${since(tStart)}s (loaded ${n8n.package.name}@${n8n.package.version}: ${n8n.package.nodes.join(', ')})`,
+	);
 
-	const credential = await upsertCredential(n8n, target.credentialName, { apiKey: target.apiKey, baseUrl: target.baseUrl, callbackToken: target.callbackToken });
-	const check = await n8n.testCredential(CREDENTIAL_TYPE, { apiKey: target.apiKey, baseUrl: target.baseUrl, callbackToken: target.callbackToken }, credential);
+	const credential = await upsertCredential(n8n, target.credentialName, {
+		apiKey: target.apiKey,
+		baseUrl: target.baseUrl,
+		callbackToken: target.callbackToken,
+	});
+	const check = await n8n.testCredential(
+		CREDENTIAL_TYPE,
+		{ apiKey: target.apiKey, baseUrl: target.baseUrl, callbackToken: target.callbackToken },
+		credential,
+	);
 	say(
 		`credential "${credential.name}" (${credential.id}) ${credential.updated ? 'updated' : 'created'}; ` +
 			`n8n's credential test: ${check.status}${check.status === 'OK' ? '' : ` (${check.message})`}`,
@@ -246,7 +300,10 @@ async function main(args) {
 		if (ex) {
 			clearInterval(watchExit);
 			process.stdout.write(n8n.logTail(40) + '\n');
-			shutdown(1, `n8n exited unexpectedly (${JSON.stringify(ex)}); log: ${path.join(USER_FOLDER, 'n8n.log')}`);
+			shutdown(
+				1,
+				`n8n exited unexpectedly (${JSON.stringify(ex)}); log: ${path.join(USER_FOLDER, 'n8n.log')}`,
+			);
 		}
 	}, 1000);
 
@@ -265,7 +322,12 @@ async function main(args) {
 		`  Password:  ${owner.password}`,
 		`  Max API:   ${target.baseUrl}${target.emulator ? ' (emulator)' : ''}  -> credential "${credential.name}"`,
 		...(workflows.length
-			? ['  Workflows:', ...workflows.map((w) => `    ${n8n.url}/workflow/${w.id}  ${w.name}${w.updated ? ' (updated)' : ''}`)]
+			? [
+					'  Workflows:',
+					...workflows.map(
+						(w) => `    ${n8n.url}/workflow/${w.id}  ${w.name}${w.updated ? ' (updated)' : ''}`,
+					),
+				]
 			: ['  Workflows: none in examples/']),
 		`  Images:    the examples' file nodes write into ${path.relative(REPO, FILES_DIR)}/`,
 		`  n8n log:   ${path.relative(REPO, path.join(USER_FOLDER, 'n8n.log'))}   (MAXAPI_N8N_LOGS=1 to echo it)`,
@@ -279,7 +341,8 @@ async function main(args) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-if (args) main(args).catch((err) => {
-	process.stderr.write(`[dev] FAILED after ${since(t0)}s: ${err.stack || err.message}\n`);
-	process.exit(1);
-});
+if (args)
+	main(args).catch((err) => {
+		process.stderr.write(`[dev] FAILED after ${since(t0)}s: ${err.stack || err.message}\n`);
+		process.exit(1);
+	});

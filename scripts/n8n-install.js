@@ -34,7 +34,15 @@ const { sleep, secondsSince } = require('./lib/time');
 const { pidAlive, runCaptured } = require('./lib/process');
 const { KEEP_FOR_INSTALL, scrubNpmEnv } = require('./lib/npm-env');
 const { readJson, writeJson } = require('./lib/json-file');
-const { clock, expectation, humanDuration, lockfileWork, progressEveryMs, progressReporter, recordTiming } = require('./lib/install-progress');
+const {
+	clock,
+	expectation,
+	humanDuration,
+	lockfileWork,
+	progressEveryMs,
+	progressReporter,
+	recordTiming,
+} = require('./lib/install-progress');
 
 const NODE_VERSION = '24.21.0';
 
@@ -46,27 +54,44 @@ const NODE_VERSION = '24.21.0';
  *   usualMs: what the install and the compile take on this machine kind, until timings.json knows better
  */
 const N8N_RUNTIMES = [
-	{ version: '2.41.1', spec: 'n8n-runtime', dir: 'n8n', native: ['sqlite3'], usualMs: { install: 150000, native: 75000 } },
+	{
+		version: '2.41.1',
+		spec: 'n8n-runtime',
+		dir: 'n8n',
+		native: ['sqlite3'],
+		usualMs: { install: 150000, native: 75000 },
+	},
 	// isolated-vm 6.2 ships a Node 24 prebuild that loads as installed; its check stays in case a
 	// platform lacks one. Measured here: 2 min 10 s for the 1,422 packages of the lockfile (npm cache
 	// warm; 4.5 min without the lockfile), 1.5 to 2.5 min compiling sqlite3 (machine idle or busy).
-	{ version: '1.123.81', spec: 'n8n-runtime-1', dir: 'n8n-1', native: ['sqlite3', 'isolated-vm'], usualMs: { install: 180000, native: 90000 } },
+	{
+		version: '1.123.81',
+		spec: 'n8n-runtime-1',
+		dir: 'n8n-1',
+		native: ['sqlite3', 'isolated-vm'],
+		usualMs: { install: 180000, native: 90000 },
+	},
 ];
 const N8N_VERSION = N8N_RUNTIMES[0].version;
 
 /** A pinned version from its exact number or its major ('1', '2'); throws on any other. */
 function n8nRuntimeFor(version = N8N_VERSION) {
 	const wanted = String(version);
-	const found = N8N_RUNTIMES.find((r) => r.version === wanted || r.version.split('.')[0] === wanted);
+	const found = N8N_RUNTIMES.find(
+		(r) => r.version === wanted || r.version.split('.')[0] === wanted,
+	);
 	if (!found) {
-		throw new Error(`no pinned n8n ${wanted}: this tooling installs ${N8N_RUNTIMES.map((r) => r.version).join(', ')}`);
+		throw new Error(
+			`no pinned n8n ${wanted}: this tooling installs ${N8N_RUNTIMES.map((r) => r.version).join(', ')}`,
+		);
 	}
 	return found;
 }
 
 // A check that each native module loads and works under Node 24 (run in the n8n folder).
 const NATIVE_CHECKS = {
-	sqlite3: "new (require('sqlite3').Database)(':memory:').get('select 1 as one', (e, r) => process.exit(e || !r ? 1 : 0))",
+	sqlite3:
+		"new (require('sqlite3').Database)(':memory:').get('select 1 as one', (e, r) => process.exit(e || !r ? 1 : 0))",
 	'isolated-vm':
 		"const ivm = require('isolated-vm'); const i = new ivm.Isolate(); process.exit(i.compileScriptSync('1 + 1').runSync(i.createContextSync()) === 2 ? 0 : 1)",
 };
@@ -97,7 +122,9 @@ function findNpmCli() {
 	}
 	const prefix = path.resolve(path.dirname(process.execPath), '..');
 	candidates.push(path.join(prefix, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'));
-	candidates.push(path.join(path.dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js'));
+	candidates.push(
+		path.join(path.dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+	);
 	for (const c of candidates) if (fs.existsSync(c)) return c;
 	const which = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' });
 	const npmPath = which.stdout && which.stdout.trim();
@@ -121,7 +148,11 @@ function node24Env(nodePkgDir, extra) {
 
 // npm's per-request log lines feed the progress, not the error report; MAXAPI_INSTALL_VERBOSE echoes all.
 const run = (cmd, args, opts) =>
-	runCaptured(cmd, args, { ...opts, omit: /^npm http fetch /, echo: !!process.env.MAXAPI_INSTALL_VERBOSE });
+	runCaptured(cmd, args, {
+		...opts,
+		omit: /^npm http fetch /,
+		echo: !!process.env.MAXAPI_INSTALL_VERBOSE,
+	});
 
 /** A directory lock so `npm run dev` and a test run started together do not install twice at once. */
 async function withLock(runtimeDir, fn) {
@@ -180,7 +211,9 @@ async function ensureNode(runtimeDir, npmCli) {
 		return { nodeBin, nodePkgDir, reused: true };
 	}
 	const nodeEstimate = expectation(runtimeDir, 'node', NODE_USUAL_MS);
-	log(`installing Node ${NODE_VERSION} from the npm registry (${pkgName}, ~190 MB; ${nodeEstimate.measured}) ...`);
+	log(
+		`installing Node ${NODE_VERSION} from the npm registry (${pkgName}, ~190 MB; ${nodeEstimate.measured}) ...`,
+	);
 	const progress = progressReporter({ label: `Node ${NODE_VERSION}`, ...nodeEstimate, log });
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
@@ -193,7 +226,15 @@ async function ensureNode(runtimeDir, npmCli) {
 	try {
 		await run(
 			process.execPath,
-			[npmCli, 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
+			[
+				npmCli,
+				'install',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--no-package-lock',
+				'--loglevel=error',
+			],
 			{ cwd: dir, env, label: `npm install ${pkgName}@${NODE_VERSION}` },
 		);
 	} finally {
@@ -201,7 +242,9 @@ async function ensureNode(runtimeDir, npmCli) {
 	}
 	const v = spawnSync(nodeBin, ['-v'], { encoding: 'utf8' });
 	if (v.status !== 0 || v.stdout.trim() !== `v${NODE_VERSION}`) {
-		throw new Error(`${nodeBin} -v gave ${JSON.stringify(v.stdout || v.stderr)}; expected v${NODE_VERSION}`);
+		throw new Error(
+			`${nodeBin} -v gave ${JSON.stringify(v.stdout || v.stderr)}; expected v${NODE_VERSION}`,
+		);
 	}
 	writeJson(stampFile, { ...expected, installedAt: new Date().toISOString() });
 	const ms = progress.stop();
@@ -219,8 +262,19 @@ async function ensureN8n(runtimeDir, npmCli, node, profile) {
 	const specFiles = [path.join(specDir, 'package.json'), path.join(specDir, 'package-lock.json')];
 	const expected = { n8n: version, node: NODE_VERSION, spec: fileHash(specFiles) };
 	// every pinned n8n has sqlite3; its compiled binding gone means a broken install, whatever the stamp says
-	const sqliteBinding = path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
-	if (sameStamp(readJson(stampFile), expected) && fs.existsSync(n8nBin) && fs.existsSync(sqliteBinding)) {
+	const sqliteBinding = path.join(
+		dir,
+		'node_modules',
+		'sqlite3',
+		'build',
+		'Release',
+		'node_sqlite3.node',
+	);
+	if (
+		sameStamp(readJson(stampFile), expected) &&
+		fs.existsSync(n8nBin) &&
+		fs.existsSync(sqliteBinding)
+	) {
 		return { n8nBin, n8nDir: dir, reused: true };
 	}
 	const env = node24Env(node.nodePkgDir);
@@ -268,27 +322,39 @@ async function ensureN8n(runtimeDir, npmCli, node, profile) {
 	recordTiming(runtimeDir, profile.dir, n8nMs);
 	log(`n8n@${version} installed in ${humanDuration(n8nMs)}`);
 
-	const loads = (name) => spawnSync(node.nodeBin, ['-e', NATIVE_CHECKS[name]], { cwd: dir, env, encoding: 'utf8' });
+	const loads = (name) =>
+		spawnSync(node.nodeBin, ['-e', NATIVE_CHECKS[name]], { cwd: dir, env, encoding: 'utf8' });
 	// npm leaves an already compiled module (N-API, so tied to no Node version) alone when nothing changed,
 	// and a module with a prebuild for Node 24 needs no compiler: only what does not load is rebuilt.
 	const broken = profile.native.filter((name) => loads(name).status !== 0);
 	if (broken.length) {
 		const step = `${profile.dir} native`;
 		const estimate = expectation(runtimeDir, step, profile.usualMs.native);
-		log(`compiling ${broken.join(' and ')} against the Node 24 headers (npm rebuild; ${estimate.measured}) ...`);
-		const nativeProgress = progressReporter({ label: `compiling ${broken.join(', ')}`, ...estimate, log });
+		log(
+			`compiling ${broken.join(' and ')} against the Node 24 headers (npm rebuild; ${estimate.measured}) ...`,
+		);
+		const nativeProgress = progressReporter({
+			label: `compiling ${broken.join(', ')}`,
+			...estimate,
+			log,
+		});
 		try {
-			await run(node.nodeBin, [npmCli, 'rebuild', ...broken, '--build-from-source', '--loglevel=error'], {
-				cwd: dir,
-				env,
-				label: `npm rebuild ${broken.join(' ')}`,
-			});
+			await run(
+				node.nodeBin,
+				[npmCli, 'rebuild', ...broken, '--build-from-source', '--loglevel=error'],
+				{
+					cwd: dir,
+					env,
+					label: `npm rebuild ${broken.join(' ')}`,
+				},
+			);
 		} finally {
 			nativeProgress.stop();
 		}
 		for (const name of broken) {
 			const check = loads(name);
-			if (check.status !== 0) throw new Error(`${name} does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
+			if (check.status !== 0)
+				throw new Error(`${name} does not load under Node ${NODE_VERSION}:\n${check.stderr}`);
 		}
 		const nativeMs = nativeProgress.stop();
 		recordTiming(runtimeDir, step, nativeMs);
@@ -307,7 +373,9 @@ async function ensureN8n(runtimeDir, npmCli, node, profile) {
  *   n8nDir   folder whose node_modules holds n8n (bcryptjs etc. resolve from there)
  */
 async function ensureRuntime(options = {}) {
-	const runtimeDir = path.resolve(options.runtimeDir || process.env.MAXAPI_RUNTIME_DIR || DEFAULT_RUNTIME_DIR);
+	const runtimeDir = path.resolve(
+		options.runtimeDir || process.env.MAXAPI_RUNTIME_DIR || DEFAULT_RUNTIME_DIR,
+	);
 	const profile = n8nRuntimeFor(options.n8nVersion);
 	const t0 = Date.now();
 	const npmCli = findNpmCli();
@@ -336,7 +404,15 @@ async function ensureRuntime(options = {}) {
 
 const N8N_VERSIONS = N8N_RUNTIMES.map((r) => r.version);
 
-module.exports = { ensureRuntime, NODE_VERSION, N8N_VERSION, N8N_VERSIONS, findNpmCli, progressReporter, lockfileWork };
+module.exports = {
+	ensureRuntime,
+	NODE_VERSION,
+	N8N_VERSION,
+	N8N_VERSIONS,
+	findNpmCli,
+	progressReporter,
+	lockfileWork,
+};
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
@@ -348,7 +424,9 @@ if (require.main === module) {
 			const t0 = Date.now();
 			const r = await ensureRuntime({ n8nVersion });
 			nodeBin = r.nodeBin;
-			log(`n8n ${r.n8nVersion}: ${r.n8nBin} (${r.reused ? 'reused' : 'installed'}, ${clock(Date.now() - t0)})`);
+			log(
+				`n8n ${r.n8nVersion}: ${r.n8nBin} (${r.reused ? 'reused' : 'installed'}, ${clock(Date.now() - t0)})`,
+			);
 		}
 		log(`node: ${nodeBin}`);
 	})().catch((err) => {

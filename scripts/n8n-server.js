@@ -59,14 +59,16 @@ async function startN8n(opts = {}) {
 async function editorPort(requested) {
 	if (requested === undefined || requested === null) return (await distinctFreePorts(1))[0];
 	const port = Number(requested);
-	if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (set N8N_PORT to another port)`);
+	if (!(await portIsFree(port)))
+		throw new Error(`port ${port} on 127.0.0.1 is in use (set N8N_PORT to another port)`);
 	return port;
 }
 
 /** The package to install: the given tarball, or the given folder packed. */
 function installPackage(opts, userFolder) {
 	let tgz = opts.packageTgz ? path.resolve(opts.packageTgz) : null;
-	if (!tgz && opts.packageDir) tgz = packPackage(path.resolve(opts.packageDir), path.join(userFolder, 'pack')).tgz;
+	if (!tgz && opts.packageDir)
+		tgz = packPackage(path.resolve(opts.packageDir), path.join(userFolder, 'pack')).tgz;
 	return tgz ? userFolders.installPackageTgz(userFolder, tgz) : null;
 }
 
@@ -77,8 +79,12 @@ function installPackage(opts, userFolder) {
 async function waitForLogLine(logs, pattern, before, processes, timeoutMs) {
 	const t0 = Date.now();
 	while (logs.filter((line) => pattern.test(line)).length <= before) {
-		if (processes.exited()) throw new Error(`n8n exited during start (${JSON.stringify(processes.exited())})`);
-		if (Date.now() - t0 > timeoutMs) throw new Error(`n8n did not log ${pattern} within ${timeoutMs} ms of answering its readiness URL`);
+		if (processes.exited())
+			throw new Error(`n8n exited during start (${JSON.stringify(processes.exited())})`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(
+				`n8n did not log ${pattern} within ${timeoutMs} ms of answering its readiness URL`,
+			);
 		await sleep(200);
 	}
 	return Date.now() - t0;
@@ -101,18 +107,29 @@ async function assertPackageLoaded(client, pkg, opts, logs) {
 				`\nrelated log lines:\n${related.join('\n')}`,
 		);
 	}
-	return { name: pkg.name, version: pkg.version, nodes: t.packageNodes, credentials: t.packageCredentials };
+	return {
+		name: pkg.name,
+		version: pkg.version,
+		nodes: t.packageNodes,
+		credentials: t.packageCredentials,
+	};
 }
 
 /** The options' mode, checked: 'regular' (default) or 'queue' with its worker settings. */
 function modeOf(opts) {
 	const mode = opts.mode || 'regular';
-	if (mode !== 'regular' && mode !== 'queue') throw new Error(`startN8n: mode must be 'regular' or 'queue', not ${JSON.stringify(mode)}`);
+	if (mode !== 'regular' && mode !== 'queue')
+		throw new Error(`startN8n: mode must be 'regular' or 'queue', not ${JSON.stringify(mode)}`);
 	if (mode === 'regular') return { mode, queue: null };
 	const workers = opts.workers === undefined ? 1 : Number(opts.workers);
-	const workerConcurrency = opts.workerConcurrency === undefined ? 1 : Number(opts.workerConcurrency);
-	if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`startN8n: workers must be a whole number >= 1, not ${opts.workers}`);
-	if (!(Number.isInteger(workerConcurrency) && workerConcurrency >= 1)) throw new Error(`startN8n: workerConcurrency must be a whole number >= 1, not ${opts.workerConcurrency}`);
+	const workerConcurrency =
+		opts.workerConcurrency === undefined ? 1 : Number(opts.workerConcurrency);
+	if (!(Number.isInteger(workers) && workers >= 1))
+		throw new Error(`startN8n: workers must be a whole number >= 1, not ${opts.workers}`);
+	if (!(Number.isInteger(workerConcurrency) && workerConcurrency >= 1))
+		throw new Error(
+			`startN8n: workerConcurrency must be a whole number >= 1, not ${opts.workerConcurrency}`,
+		);
 	return { mode, queue: { workers, workerConcurrency } };
 }
 
@@ -146,7 +163,9 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 	// 2. the package, keys, owner
 	const pkg = installPackage(opts, userFolder);
 	const encryptionKey =
-		(opts.env && opts.env.N8N_ENCRYPTION_KEY) || userFolders.existingEncryptionKey(userFolder) || crypto.randomBytes(24).toString('hex');
+		(opts.env && opts.env.N8N_ENCRYPTION_KEY) ||
+		userFolders.existingEncryptionKey(userFolder) ||
+		crypto.randomBytes(24).toString('hex');
 	const profile = versionProfile(runtime.n8nVersion);
 	const owner = ownerFrom(opts.owner, profile.ownerFromEnv ? null : encryptionKey);
 	const url = `http://127.0.0.1:${ports.main}`;
@@ -155,7 +174,11 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 	const logs = [];
 	const verbose = process.env.MAXAPI_N8N_LOGS === '1';
 	const logStream = openLogFile(opts.logFile);
-	const logging = { logs, onLog: opts.onLog || (verbose ? (l) => process.stdout.write(`[n8n] ${l}\n`) : null), logStream };
+	const logging = {
+		logs,
+		onLog: opts.onLog || (verbose ? (l) => process.stdout.write(`[n8n] ${l}\n`) : null),
+		logStream,
+	};
 
 	// 3. queue mode: Redis and PostgreSQL
 	const queueFolder = queue ? userFolders.makeTempQueueFolder() : null;
@@ -190,7 +213,13 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 	try {
 		if (queue) {
 			const tServices = Date.now();
-			services = await startQueueServices({ dir: queueFolder, redisPort: ports.redis, postgresPort: ports.postgres, logging, log: say });
+			services = await startQueueServices({
+				dir: queueFolder,
+				redisPort: ports.redis,
+				postgresPort: ports.postgres,
+				logging,
+				log: say,
+			});
 			timings.servicesMs = Date.now() - tServices;
 		}
 
@@ -202,7 +231,11 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 			brokerPort: ports.broker[0],
 			encryptionKey,
 			ownerEnv: profile.ownerFromEnv ? ownerEnv(owner, runtime) : {},
-			queue: services && { redisPort: ports.redis, postgres: services.postgres, webhookPort: ports.webhook },
+			queue: services && {
+				redisPort: ports.redis,
+				postgres: services.postgres,
+				webhookPort: ports.webhook,
+			},
 			overrides: opts.env,
 		});
 		processes = n8nProcesses({
@@ -219,10 +252,23 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 		/** Starts the n8n processes (again), and says how long each took. */
 		const startProcesses = async () => {
 			const t = Date.now();
-			const readyLines = profile.readyLogLine ? logs.filter((line) => profile.readyLogLine.test(line)).length : 0;
+			const readyLines = profile.readyLogLine
+				? logs.filter((line) => profile.readyLogLine.test(line)).length
+				: 0;
 			const readyMs = await processes.start();
-			if (profile.readyLogLine) readyMs.main += await waitForLogLine(logs, profile.readyLogLine, readyLines, processes, opts.readyTimeoutMs || 180000);
-			say(`n8n ${Object.entries(readyMs).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', ')} (ready in ${secondsSince(t)} s)`);
+			if (profile.readyLogLine)
+				readyMs.main += await waitForLogLine(
+					logs,
+					profile.readyLogLine,
+					readyLines,
+					processes,
+					opts.readyTimeoutMs || 180000,
+				);
+			say(
+				`n8n ${Object.entries(readyMs)
+					.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+					.join(', ')} (ready in ${secondsSince(t)} s)`,
+			);
 			return readyMs;
 		};
 		timings.spawnedAtMs = Date.now() - t0;
@@ -233,7 +279,14 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 		if (!profile.ownerFromEnv) await setupOwner(url, owner);
 		const cookie = await login(url, owner);
 		const apiKey = await createApiKey(restCaller(url, cookie));
-		const client = createClient({ url, cookie, apiKey, pkg, cli: { runtime, env, userFolder, takenPorts: Object.values(ports).flat() }, profile });
+		const client = createClient({
+			url,
+			cookie,
+			apiKey,
+			pkg,
+			cli: { runtime, env, userFolder, takenPorts: Object.values(ports).flat() },
+			profile,
+		});
 		const loaded = pkg ? await assertPackageLoaded(client, pkg, opts, logs) : null;
 		timings.totalMs = Date.now() - t0;
 		say(`${mode} mode ready in ${secondsSince(t0)} s: editor ${url}, webhooks ${webhookBase}`);
@@ -245,7 +298,10 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 			pid: processes.pids().main,
 			mode,
 			processes: processes.pids,
-			services: services && { redis: { port: ports.redis }, postgres: { port: ports.postgres, database: services.postgres.database } },
+			services: services && {
+				redis: { port: ports.redis },
+				postgres: { port: ports.postgres, database: services.postgres.database },
+			},
 			userFolder,
 			encryptionKey,
 			owner: { email: owner.email, password: owner.password },
@@ -275,4 +331,9 @@ async function launch(opts, runtime, userFolder, removeFolder, t0) {
 	}
 }
 
-module.exports = { startN8n, freePort, toPublicWorkflow, installPackageTgz: userFolders.installPackageTgz };
+module.exports = {
+	startN8n,
+	freePort,
+	toPublicWorkflow,
+	installPackageTgz: userFolders.installPackageTgz,
+};

@@ -52,5 +52,7 @@ if (require.main === module) {
 		process.stderr.write(`cannot run ${cmd}: ${err.message}\n`);
 		process.exit(127);
 	});
-	child.on('exit', (code, sig) => process.exit(code === null ? 128 + (require('os').constants.signals[sig] || 0) : code));
+	child.on('exit', (code, sig) =>
+		process.exit(code === null ? 128 + (require('os').constants.signals[sig] || 0) : code),
+	);
 }

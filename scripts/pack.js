@@ -20,14 +20,23 @@ function npmEnv() {
 /** Packs `packageDir` into `destDir`; returns the tarball's path and npm's figures for it. */
 function packPackage(packageDir, destDir) {
 	fs.mkdirSync(destDir, { recursive: true });
-	const out = execFileSync(process.execPath, [findNpmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', destDir], {
-		cwd: packageDir,
-		env: npmEnv(),
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const out = execFileSync(
+		process.execPath,
+		[findNpmCli(), 'pack', '--ignore-scripts', '--json', '--pack-destination', destDir],
+		{
+			cwd: packageDir,
+			env: npmEnv(),
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	const info = JSON.parse(out.slice(out.indexOf('[')))[0];
-	return { tgz: path.join(destDir, info.filename), id: info.id, entryCount: info.entryCount, size: info.size };
+	return {
+		tgz: path.join(destDir, info.filename),
+		id: info.id,
+		entryCount: info.entryCount,
+		size: info.size,
+	};
 }
 
 module.exports = { npmEnv, packPackage };

@@ -39,7 +39,10 @@ function parseArgs(argv) {
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--tarball' || a === '--source') args[a.slice(2)] = path.resolve(argv[++i] || '');
-		else throw new Error(`unknown argument ${a}; usage: node scripts/scan-package.js [--tarball <file.tgz>] [--source <dir>]`);
+		else
+			throw new Error(
+				`unknown argument ${a}; usage: node scripts/scan-package.js [--tarball <file.tgz>] [--source <dir>]`,
+			);
 	}
 	return args;
 }
@@ -67,21 +70,26 @@ async function loadScanner() {
 
 /** npm pack of the repository as built. */
 function packRepository(destDir) {
-	if (!fs.existsSync(path.join(REPO, 'dist'))) throw new Error('no dist/: run `npm run build` first (`npm run scan` does)');
+	if (!fs.existsSync(path.join(REPO, 'dist')))
+		throw new Error('no dist/: run `npm run build` first (`npm run scan` does)');
 	return packPackage(REPO, destDir);
 }
 
 /** Unpacks like the scanner does (tar -xzf … --strip-components=1: the tarball's package/ becomes the root). */
 function unpack(tgz, destDir) {
 	fs.mkdirSync(destDir, { recursive: true });
-	const r = spawnSync('tar', ['-xzf', tgz, '-C', destDir, '--strip-components=1'], { encoding: 'utf8' });
+	const r = spawnSync('tar', ['-xzf', tgz, '-C', destDir, '--strip-components=1'], {
+		encoding: 'utf8',
+	});
 	if (r.status !== 0) throw new Error(`tar -xzf ${tgz} failed: ${r.stderr || r.error}`);
 	return destDir;
 }
 
 /** The files analyzePackage will lint (same glob and ignores as the scanner), to say what was covered. */
 function filesCovered(glob, dir, patterns) {
-	return glob.sync(patterns, { cwd: dir, ignore: ['node_modules/**', '**/package-lock.json'] }).sort();
+	return glob
+		.sync(patterns, { cwd: dir, ignore: ['node_modules/**', '**/package-lock.json'] })
+		.sort();
 }
 
 /** Runs one analyzePackage leg; returns true when it found nothing. */
@@ -110,7 +118,9 @@ function yaraUnavailable(s) {
 	return (
 		`${SCANNER}@${s.version} has no YARA rules (it exports no runYaraRules; n8n's later scanner versions ` +
 		`ship GuardDog's rules and run them with @virustotal/yara-x, which the registry here does not have). ` +
-		(yaraBin ? `A yara binary is installed (${yaraBin}), but the rules come with the scanner. ` : '') +
+		(yaraBin
+			? `A yara binary is installed (${yaraBin}), but the rules come with the scanner. `
+			: '') +
 		'Raise the devDependency when a version with runYaraRules is published: this script then runs them.'
 	);
 }
@@ -126,7 +136,9 @@ async function yaraLeg(s, dir) {
 	try {
 		result = await s.scanner.runYaraRules(dir);
 	} catch (e) {
-		say(`skip YARA rules: ${SCANNER}@${s.version}'s runYaraRules cannot run here: ${e.message.split('\n')[0]}`);
+		say(
+			`skip YARA rules: ${SCANNER}@${s.version}'s runYaraRules cannot run here: ${e.message.split('\n')[0]}`,
+		);
 		return true;
 	}
 	if (result.passed) {
@@ -142,7 +154,9 @@ async function main() {
 	const t0 = Date.now();
 	const args = parseArgs(process.argv.slice(2));
 	const s = await loadScanner();
-	say(`${SCANNER}@${s.version} (n8n's community-package scanner) on ${args.tarball ? path.relative(REPO, args.tarball) || args.tarball : 'npm pack of this repository'} and its source`);
+	say(
+		`${SCANNER}@${s.version} (n8n's community-package scanner) on ${args.tarball ? path.relative(REPO, args.tarball) || args.tarball : 'npm pack of this repository'} and its source`,
+	);
 
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-scan-'));
 	try {
@@ -150,7 +164,9 @@ async function main() {
 		if (!tgz) {
 			const packed = packRepository(work);
 			tgz = packed.tgz;
-			say(`packed ${packed.id}: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB`);
+			say(
+				`packed ${packed.id}: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB`,
+			);
 		}
 		const unpacked = unpack(tgz, path.join(work, 'package'));
 		const ok = [
@@ -158,7 +174,9 @@ async function main() {
 			await lintLeg(s, 'source', args.source || REPO, s.scanner.SOURCE_FILE_PATTERNS),
 			await yaraLeg(s, unpacked),
 		].every(Boolean);
-		say(`${ok ? 'passed' : 'FAILED'}: n8n's scanner rules on the tarball and the source (${since(t0)}s)`);
+		say(
+			`${ok ? 'passed' : 'FAILED'}: n8n's scanner rules on the tarball and the source (${since(t0)}s)`,
+		);
 		return ok;
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });

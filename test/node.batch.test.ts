@@ -12,7 +12,12 @@ describe('batches', () => {
 		const started = Date.now();
 		const result = await runMaxApi(bed, {
 			items,
-			parameters: { resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}', options: EXPECTED },
+			parameters: {
+				resource: 'image',
+				operation: 'textToImage',
+				prompt: '={{ $json.prompt }}',
+				options: EXPECTED,
+			},
 		});
 		const elapsed = Date.now() - started;
 
@@ -36,7 +41,12 @@ describe('batches', () => {
 			{ on: 'query', kind: 'malformed' },
 		]);
 		const result = await runMaxApi(bed, {
-			parameters: { resource: 'image', operation: 'textToImage', prompt: 'flaky', options: { downloadImages: false, ...EXPECTED } },
+			parameters: {
+				resource: 'image',
+				operation: 'textToImage',
+				prompt: 'flaky',
+				options: { downloadImages: false, ...EXPECTED },
+			},
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.outputOf(NODE_NAME)[0].json.status).toBe('SUCCESS');

@@ -72,7 +72,9 @@ describe('API errors', () => {
 
 	it('code ≠ 0 on HTTP 200 while polling is retried like any transient failure', async () => {
 		bed.emu.inject({ on: 'query', kind: 'code', status: 500, times: 2 });
-		const result = await runMaxApi(bed, { parameters: generate('x', { options: { downloadImages: false } }) });
+		const result = await runMaxApi(bed, {
+			parameters: generate('x', { options: { downloadImages: false } }),
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.outputOf(NODE_NAME)[0].json.status).toBe('SUCCESS');
 	});
@@ -96,7 +98,9 @@ describe('API errors', () => {
 
 	it('a 429 on submit (nothing created) is retried and succeeds with exactly one task', async () => {
 		bed.emu.inject({ on: 'submit', kind: 'http', status: 429, retryAfter: 0 });
-		const result = await runMaxApi(bed, { parameters: generate('busy', { options: { downloadImages: false } }) });
+		const result = await runMaxApi(bed, {
+			parameters: generate('busy', { options: { downloadImages: false } }),
+		});
 		expect(result.error).toBeUndefined();
 		const stats = bed.emu.stats();
 		expect(stats.submits).toBe(2);
@@ -111,7 +115,9 @@ describe('API errors', () => {
 	});
 
 	it('a task that never ends times out with an error carrying its id', async () => {
-		const result = await runMaxApi(bed, { parameters: generate('#never', { options: { timeout: 1 } }) });
+		const result = await runMaxApi(bed, {
+			parameters: generate('#never', { options: { timeout: 1 } }),
+		});
 		const taskId = [...bed.emu.tasks.keys()][0];
 		expect(result.error!.name).toBe('NodeOperationError');
 		expect(result.error!.message).toContain(taskId);
@@ -122,7 +128,11 @@ describe('API errors', () => {
 	it('lists every task the run created when one item fails, so none is lost', async () => {
 		const result = await runMaxApi(bed, {
 			parameters: generate('={{ $json.prompt }}'),
-			items: [{ prompt: 'fine one' }, { prompt: 'bad #fail:CONTENT_MODERATION' }, { prompt: 'fine two' }],
+			items: [
+				{ prompt: 'fine one' },
+				{ prompt: 'bad #fail:CONTENT_MODERATION' },
+				{ prompt: 'fine two' },
+			],
 		});
 		expect(result.error).toBeDefined();
 		for (const taskId of bed.emu.tasks.keys()) expect(result.error!.description).toContain(taskId);

@@ -7,7 +7,13 @@ const bed = useTestbed({ latencyMs: 300 });
 describe('Text to Image', () => {
 	it('waits for the task and outputs its JSON and the PNG as binary data', async () => {
 		const result = await runMaxApi(bed, {
-			parameters: { resource: 'image', operation: 'textToImage', prompt: 'A crow on a neon street', ratio: '16:9', resolution: '2k' },
+			parameters: {
+				resource: 'image',
+				operation: 'textToImage',
+				prompt: 'A crow on a neon street',
+				ratio: '16:9',
+				resolution: '2k',
+			},
 		});
 
 		expect(result.error).toBeUndefined();
@@ -28,8 +34,15 @@ describe('Text to Image', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 
 		const binary = item.binary!.data;
-		expect(binary).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `${item.json.taskId}-0.png` });
-		expect(pngSize(await result.binaryBuffer(NODE_NAME, 0, 'data'))).toEqual({ width: 2048, height: 1152 });
+		expect(binary).toMatchObject({
+			mimeType: 'image/png',
+			fileExtension: 'png',
+			fileName: `${item.json.taskId}-0.png`,
+		});
+		expect(pngSize(await result.binaryBuffer(NODE_NAME, 0, 'data'))).toEqual({
+			width: 2048,
+			height: 1152,
+		});
 
 		const stats = bed.emu.stats();
 		expect(stats.submits).toBe(1);
@@ -51,23 +64,40 @@ describe('Text to Image', () => {
 		expect(Object.keys(item.binary!).sort()).toEqual(['image', 'image_1', 'image_2']);
 		for (const [k, property] of ['image', 'image_1', 'image_2'].entries()) {
 			expect(item.binary![property].fileName).toBe(`${item.json.taskId}-${k}.png`);
-			expect(pngSize(await result.binaryBuffer(NODE_NAME, 0, property))).toEqual({ width: 1024, height: 1024 });
+			expect(pngSize(await result.binaryBuffer(NODE_NAME, 0, property))).toEqual({
+				width: 1024,
+				height: 1024,
+			});
 		}
 		expect(item.json.costUsd).toBe(0.06);
 	});
 
 	it('4k with an allowed ratio produces 3840x2160 images', async () => {
 		const result = await runMaxApi(bed, {
-			parameters: { resource: 'image', operation: 'textToImage', prompt: 'a wide vista', ratio: '16:9', resolution: '4k' },
+			parameters: {
+				resource: 'image',
+				operation: 'textToImage',
+				prompt: 'a wide vista',
+				ratio: '16:9',
+				resolution: '4k',
+			},
 		});
-		expect(pngSize(await result.binaryBuffer(NODE_NAME, 0, 'data'))).toEqual({ width: 3840, height: 2160 });
+		expect(pngSize(await result.binaryBuffer(NODE_NAME, 0, 'data'))).toEqual({
+			width: 3840,
+			height: 2160,
+		});
 		expect(result.outputOf(NODE_NAME)[0].json.costUsd).toBe(0.06);
 	});
 
 	it('without waiting outputs the task id and PENDING at once, and makes no query', async () => {
 		const started = Date.now();
 		const result = await runMaxApi(bed, {
-			parameters: { resource: 'image', operation: 'textToImage', prompt: 'later', waitForCompletion: false },
+			parameters: {
+				resource: 'image',
+				operation: 'textToImage',
+				prompt: 'later',
+				waitForCompletion: false,
+			},
 		});
 		const [item] = result.outputOf(NODE_NAME);
 		expect(item.json).toMatchObject({ status: 'PENDING', urls: [], costUsd: 0 });
@@ -79,7 +109,12 @@ describe('Text to Image', () => {
 
 	it('with Download Images off outputs the URLs only', async () => {
 		const result = await runMaxApi(bed, {
-			parameters: { resource: 'image', operation: 'textToImage', prompt: 'no download', options: { downloadImages: false } },
+			parameters: {
+				resource: 'image',
+				operation: 'textToImage',
+				prompt: 'no download',
+				options: { downloadImages: false },
+			},
 		});
 		const [item] = result.outputOf(NODE_NAME);
 		expect(item.json.status).toBe('SUCCESS');
@@ -108,7 +143,10 @@ describe('Text to Image', () => {
 		const credentials = { maxApi: { ...bed.credentials.maxApi, callbackToken: 'tok-123' } };
 		const result = await runMaxApi(bed, {
 			credentials,
-			items: [{ url: 'http://127.0.0.1:9/webhook/abc/maxapi' }, { url: 'http://127.0.0.1:9/hook?token=own' }],
+			items: [
+				{ url: 'http://127.0.0.1:9/webhook/abc/maxapi' },
+				{ url: 'http://127.0.0.1:9/hook?token=own' },
+			],
 			parameters: {
 				resource: 'image',
 				operation: 'textToImage',
@@ -117,14 +155,18 @@ describe('Text to Image', () => {
 				options: { callbackUrl: '={{ $json.url }}' },
 			},
 		});
-		const [first, second] = result.outputOf(NODE_NAME).map((item) => bed.emu.tasks.get(item.json.taskId as string)!);
+		const [first, second] = result
+			.outputOf(NODE_NAME)
+			.map((item) => bed.emu.tasks.get(item.json.taskId as string)!);
 		expect(first.callBackUrl).toBe('http://127.0.0.1:9/webhook/abc/maxapi?token=tok-123');
 		expect(second.callBackUrl).toBe('http://127.0.0.1:9/hook?token=own'); // a token already there is kept
 		expect(visibleText(result)).not.toContain('tok-123');
 	});
 
 	it('never shows the API key in output', async () => {
-		const result = await runMaxApi(bed, { parameters: { resource: 'image', operation: 'textToImage', prompt: 'secret check' } });
+		const result = await runMaxApi(bed, {
+			parameters: { resource: 'image', operation: 'textToImage', prompt: 'secret check' },
+		});
 		expect(visibleText(result)).not.toContain(bed.emu.apiKey);
 	});
 });
@@ -136,16 +178,29 @@ describe('Image to Image', () => {
 				resource: 'image',
 				operation: 'imageToImage',
 				prompt: 'Restyle in cyberpunk aesthetic',
-				imageUrls: 'https://example.com/a.jpg\nhttps://example.com/b.jpg, https://cdn.example.com/w_400,h_300/c.png',
+				imageUrls:
+					'https://example.com/a.jpg\nhttps://example.com/b.jpg, https://cdn.example.com/w_400,h_300/c.png',
 				ratio: '3:4',
 			},
 		});
 		expect(result.error).toBeUndefined();
 		const [item] = result.outputOf(NODE_NAME);
-		const sent = ['https://example.com/a.jpg', 'https://example.com/b.jpg', 'https://cdn.example.com/w_400,h_300/c.png'];
-		expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'gpt-image-2/image-to-image', imageUrls: sent, ratio: '3:4' });
+		const sent = [
+			'https://example.com/a.jpg',
+			'https://example.com/b.jpg',
+			'https://cdn.example.com/w_400,h_300/c.png',
+		];
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			model: 'gpt-image-2/image-to-image',
+			imageUrls: sent,
+			ratio: '3:4',
+		});
 		expect(bed.emu.tasks.get(item.json.taskId as string)!.input.imageUrls).toEqual(sent);
-		expect(pngSize(await result.binaryBuffer(NODE_NAME, 0, 'data'))).toEqual({ width: 768, height: 1024 });
+		expect(pngSize(await result.binaryBuffer(NODE_NAME, 0, 'data'))).toEqual({
+			width: 768,
+			height: 1024,
+		});
 	});
 
 	it('takes the URLs from an expression that returns an array', async () => {
@@ -160,6 +215,9 @@ describe('Image to Image', () => {
 			},
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.outputOf(NODE_NAME)[0].json.imageUrls).toEqual(['https://example.com/one.png', 'https://example.com/two.png']);
+		expect(result.outputOf(NODE_NAME)[0].json.imageUrls).toEqual([
+			'https://example.com/one.png',
+			'https://example.com/two.png',
+		]);
 	});
 });

@@ -140,11 +140,21 @@ const RESOURCE: Record<GenerationOperation, 'image' | 'video'> = {
 const ECHOED_WHEN_SENT = ['imageUrls', 'mediaUrls', 'duration', 'mode', 'fallback'];
 
 /** The output item the node must produce for a row's task (status SUCCESS). */
-function expectedItem(row: Row, prompt: string, taskId: string, emu: Emulator): Record<string, unknown> {
+function expectedItem(
+	row: Row,
+	prompt: string,
+	taskId: string,
+	emu: Emulator,
+): Record<string, unknown> {
 	const media = RESOURCE[row.operation];
 	const files = media === 'image' && typeof row.input.n === 'number' ? row.input.n : 1;
-	const urls = Array.from({ length: files }, (_, k) => `${emu.url}/files/${taskId}/${media === 'image' ? `image-${k}.png` : 'video-0.mp4'}`);
-	const echoed = Object.fromEntries(Object.entries(row.input).filter(([key]) => ECHOED_WHEN_SENT.includes(key)));
+	const urls = Array.from(
+		{ length: files },
+		(_, k) => `${emu.url}/files/${taskId}/${media === 'image' ? `image-${k}.png` : 'video-0.mp4'}`,
+	);
+	const echoed = Object.fromEntries(
+		Object.entries(row.input).filter(([key]) => ECHOED_WHEN_SENT.includes(key)),
+	);
 	return {
 		taskId,
 		status: 'SUCCESS',
@@ -181,10 +191,25 @@ function downloads(kind: Kind, row: Row): boolean {
 // The price rule for tasks that do not succeed: "Failed tasks are not charged", so a model with a
 // published price costs 0; a model without one stays null (Seedance even keeps a surcharge on some
 // refused tasks, so nothing is known).
-const failed: Array<{ model: string; operation: GenerationOperation; parameters?: INodeParameters; costUsd: number | null }> = [
-	{ model: 'gpt-image-2/text-to-image', operation: 'textToImage', parameters: { n: 3 }, costUsd: 0 },
+const failed: Array<{
+	model: string;
+	operation: GenerationOperation;
+	parameters?: INodeParameters;
+	costUsd: number | null;
+}> = [
+	{
+		model: 'gpt-image-2/text-to-image',
+		operation: 'textToImage',
+		parameters: { n: 3 },
+		costUsd: 0,
+	},
 	{ model: 'grok-imagine/text-to-image-lite', operation: 'textToImage', costUsd: 0 },
-	{ model: 'grok-imagine/text-to-video', operation: 'textToVideo', parameters: { duration: 10 }, costUsd: 0 },
+	{
+		model: 'grok-imagine/text-to-video',
+		operation: 'textToVideo',
+		parameters: { duration: 10 },
+		costUsd: 0,
+	},
 	{ model: 'grok-imagine/text-to-video', operation: 'textToVideo', costUsd: 0 },
 	{ model: 'seedream-4.5', operation: 'textToImage', costUsd: null },
 	{ model: 'nano-banana-pro', operation: 'textToImage', costUsd: null },
@@ -200,7 +225,12 @@ function failedLabel(row: (typeof failed)[number]): string {
 // proxy for all, each row its own prompt), so the table takes a few task latencies, not sixty.
 const table = rows.map(([kind, row]) => {
 	const label = `${row.operation} ${row.model}: ${kind}`;
-	return { label, kind, row, prompt: `${label} (${Object.keys(row.parameters).join(', ') || 'prompt only'})` };
+	return {
+		label,
+		kind,
+		row,
+		prompt: `${label} (${Object.keys(row.parameters).join(', ') || 'prompt only'})`,
+	};
 });
 let emu: Emulator;
 let proxy: ApiProxy;
@@ -221,7 +251,10 @@ beforeAll(async () => {
 			...row.parameters,
 			options: { ...QUICK, ...(downloads(kind, row) ? {} : { downloadImages: false }) },
 		};
-		runs.set(label, limit(async () => await runMaxApi({ ...bed, emu }, { credentials, parameters })));
+		runs.set(
+			label,
+			limit(async () => await runMaxApi({ ...bed, emu }, { credentials, parameters })),
+		);
 	}
 	for (const row of failed) {
 		const parameters = {
@@ -232,7 +265,13 @@ beforeAll(async () => {
 			...row.parameters,
 			options: QUICK,
 		};
-		runs.set(failedLabel(row), limit(async () => await runMaxApi({ ...bed, emu }, { credentials, parameters, continueOnFail: true })));
+		runs.set(
+			failedLabel(row),
+			limit(
+				async () =>
+					await runMaxApi({ ...bed, emu }, { credentials, parameters, continueOnFail: true }),
+			),
+		);
 	}
 	// A run that throws fails its own test below, not the others.
 	for (const run of runs.values()) run.catch(() => undefined);
@@ -251,12 +290,20 @@ describe('every catalog model: one success run each, with its defaults and with 
 
 		// What Max API received: exactly the model and the input, nothing else.
 		const input = { prompt, ...row.input };
-		const submits = proxy.submits.filter((body) => (body as { input?: { prompt?: unknown } }).input?.prompt === prompt);
+		const submits = proxy.submits.filter(
+			(body) => (body as { input?: { prompt?: unknown } }).input?.prompt === prompt,
+		);
 		expect(submits).toStrictEqual([{ model: row.model, input }]);
 		const tasks = [...emu.tasks.values()].filter((task) => task.prompt === prompt);
 		expect(tasks).toHaveLength(1);
 		const [task] = tasks;
-		expect({ model: task.model, operation: task.operation, input: task.input, callBackUrl: task.callBackUrl, userId: task.userId }).toStrictEqual({
+		expect({
+			model: task.model,
+			operation: task.operation,
+			input: task.input,
+			callBackUrl: task.callBackUrl,
+			userId: task.userId,
+		}).toStrictEqual({
 			model: row.model,
 			operation: row.operation,
 			input,
@@ -273,7 +320,9 @@ describe('every catalog model: one success run each, with its defaults and with 
 
 		const media = RESOURCE[row.operation];
 		const urls = item.json.urls as string[];
-		const properties = downloads(kind, row) ? urls.map((_, k) => (k === 0 ? 'data' : `data_${k}`)) : [];
+		const properties = downloads(kind, row)
+			? urls.map((_, k) => (k === 0 ? 'data' : `data_${k}`))
+			: [];
 		expect(Object.keys(item.binary ?? {}).sort()).toEqual([...properties].sort());
 		for (const [k, property] of properties.entries()) {
 			const extension = media === 'image' ? 'png' : 'mp4';
@@ -284,10 +333,14 @@ describe('every catalog model: one success run each, with its defaults and with 
 			});
 			const bytes = await result.binaryBuffer(NODE_NAME, 0, property);
 			if (media === 'image') {
-				expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+				expect(bytes.subarray(0, 8)).toEqual(
+					Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+				);
 			} else {
 				expect(bytes.length).toBe(VIDEO_FIXTURE_BYTES);
-				expect(readMp4Boxes(bytes).map((box) => box.type)).toEqual(expect.arrayContaining(['ftyp', 'moov', 'mdat']));
+				expect(readMp4Boxes(bytes).map((box) => box.type)).toEqual(
+					expect.arrayContaining(['ftyp', 'moov', 'mdat']),
+				);
 			}
 		}
 		expect(emu.stats().byTask[task.taskId]).toMatchObject({ downloads: properties.length });
@@ -298,29 +351,48 @@ describe('the table covers the catalog', () => {
 	const entries = CATALOG.map((model) => ({ label: `${model.operation} ${model.id}`, model }));
 
 	it.each(entries)('$label has a defaults row and a row that sends every field', ({ model }) => {
-		const mine = rows.filter(([, row]) => row.model === model.id && row.operation === model.operation);
+		const mine = rows.filter(
+			([, row]) => row.model === model.id && row.operation === model.operation,
+		);
 		const defaults = mine.filter(([kind]) => kind === DEFAULTS).map(([, row]) => row);
 		expect(defaults).toHaveLength(1);
 		// A defaults row sets nothing but the source URLs, which have no default.
-		const required = model.fields.filter((field) => field.kind === 'urls').map((field) => field.key);
+		const required = model.fields
+			.filter((field) => field.kind === 'urls')
+			.map((field) => field.key);
 		expect(Object.keys(defaults[0].parameters).sort()).toEqual(required.sort());
 
 		const full = mine.filter(([kind]) => kind === 'every field').map(([, row]) => row);
 		expect(full).toHaveLength(1);
-		expect(Object.keys(full[0].input).sort()).toEqual(model.fields.map((field) => field.key).sort());
+		expect(Object.keys(full[0].input).sort()).toEqual(
+			model.fields.map((field) => field.key).sort(),
+		);
 	});
 
 	it('has no row for a model the catalog does not have', () => {
 		const known = new Set(CATALOG.map((model) => `${model.operation} ${model.id}`));
-		expect(rows.map(([, row]) => `${row.operation} ${row.model}`).filter((key) => !known.has(key))).toEqual([]);
+		expect(
+			rows.map(([, row]) => `${row.operation} ${row.model}`).filter((key) => !known.has(key)),
+		).toEqual([]);
 	});
 });
 
 describe('cost of a task that fails', () => {
-	it.each(failed.map((row) => ({ label: failedLabel(row), row })))('$label', async ({ label, row }) => {
-		const result = (await runs.get(label))!;
-		const [item] = result.outputOf(NODE_NAME);
-		expect(item.json).toMatchObject({ status: 'FAILURE', failureReason: 'INVALID_PARAMETERS', model: row.model, urls: [] });
-		expect({ model: row.model, costUsd: item.json.costUsd }).toEqual({ model: row.model, costUsd: row.costUsd });
-	});
+	it.each(failed.map((row) => ({ label: failedLabel(row), row })))(
+		'$label',
+		async ({ label, row }) => {
+			const result = (await runs.get(label))!;
+			const [item] = result.outputOf(NODE_NAME);
+			expect(item.json).toMatchObject({
+				status: 'FAILURE',
+				failureReason: 'INVALID_PARAMETERS',
+				model: row.model,
+				urls: [],
+			});
+			expect({ model: row.model, costUsd: item.json.costUsd }).toEqual({
+				model: row.model,
+				costUsd: row.costUsd,
+			});
+		},
+	);
 });

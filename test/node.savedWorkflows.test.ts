@@ -28,11 +28,16 @@ afterAll(async () => {
 
 /** The submit bodies Max API received with this prompt. */
 function bodiesOf(prompt: unknown): unknown[] {
-	return proxy.submits.filter((body) => (body as { input?: { prompt?: unknown } }).input?.prompt === prompt);
+	return proxy.submits.filter(
+		(body) => (body as { input?: { prompt?: unknown } }).input?.prompt === prompt,
+	);
 }
 
 async function start(parameters: INodeParameters) {
-	return await runMaxApi({ ...bed, emu }, { credentials: { maxApi: { apiKey: emu.apiKey, baseUrl: proxy.url } }, parameters });
+	return await runMaxApi(
+		{ ...bed, emu },
+		{ credentials: { maxApi: { apiKey: emu.apiKey, baseUrl: proxy.url } }, parameters },
+	);
 }
 
 async function run(parameters: INodeParameters) {
@@ -42,10 +47,23 @@ async function run(parameters: INodeParameters) {
 }
 
 /** The node parameters of Max API nodes saved before the catalog, as n8n stored them (defaults omitted). */
-const saved: Array<{ name: string; parameters: INodeParameters; model: string; input: Record<string, unknown>; costUsd: number }> = [
+const saved: Array<{
+	name: string;
+	parameters: INodeParameters;
+	model: string;
+	input: Record<string, unknown>;
+	costUsd: number;
+}> = [
 	{
 		name: 'Text to Image with ratio, resolution and n',
-		parameters: { resource: 'image', operation: 'textToImage', prompt: 'A crow on a neon street', ratio: '16:9', resolution: '2k', n: 2 },
+		parameters: {
+			resource: 'image',
+			operation: 'textToImage',
+			prompt: 'A crow on a neon street',
+			ratio: '16:9',
+			resolution: '2k',
+			n: 2,
+		},
 		model: 'gpt-image-2/text-to-image',
 		input: { prompt: 'A crow on a neon street', ratio: '16:9', resolution: '2k', n: 2 },
 		costUsd: 0.08,
@@ -82,7 +100,12 @@ const saved: Array<{ name: string; parameters: INodeParameters; model: string; i
 			n: 3,
 		},
 		model: 'gpt-image-2/image-to-image',
-		input: { prompt: 'Restyle in cyberpunk aesthetic', imageUrls: ['https://example.com/a.jpg', 'https://example.com/b.jpg'], resolution: '1k', n: 3 },
+		input: {
+			prompt: 'Restyle in cyberpunk aesthetic',
+			imageUrls: ['https://example.com/a.jpg', 'https://example.com/b.jpg'],
+			resolution: '1k',
+			n: 3,
+		},
 		costUsd: 0.06,
 	},
 ];
@@ -92,7 +115,10 @@ const saved: Array<{ name: string; parameters: INodeParameters; model: string; i
 beforeAll(() => {
 	for (const { name, parameters, model } of saved) {
 		const options = { ...(parameters.options as object), downloadImages: false };
-		const pair = Promise.all([start({ ...parameters, options }), start({ ...parameters, model, options })]);
+		const pair = Promise.all([
+			start({ ...parameters, options }),
+			start({ ...parameters, model, options }),
+		]);
 		pair.catch(() => undefined); // a failed run fails its own test
 		pairs.set(name, pair);
 	}
@@ -103,7 +129,10 @@ describe('a Max API node saved before the catalog (no model parameter) runs as G
 		expect(asSaved.error).toBeUndefined();
 		expect(asToday.error).toBeUndefined();
 		// Both sent the very same body.
-		expect(bodiesOf(parameters.prompt)).toStrictEqual([{ model, input }, { model, input }]);
+		expect(bodiesOf(parameters.prompt)).toStrictEqual([
+			{ model, input },
+			{ model, input },
+		]);
 		// And the output is what it was.
 		const { taskId, createdAt, updatedAt, ...json } = asSaved.outputOf(NODE_NAME)[0].json;
 		expect(json).toStrictEqual({
@@ -124,17 +153,41 @@ describe('a Max API node saved before the catalog (no model parameter) runs as G
 	});
 
 	it('downloads the images into the field it was saved with (data, or its own name), as PNGs named <taskId>-<k>.png', async () => {
-		const { item } = await run({ resource: 'image', operation: 'textToImage', prompt: 'two cats', ratio: '1:1', n: 2, options: { binaryPropertyName: 'image' } });
+		const { item } = await run({
+			resource: 'image',
+			operation: 'textToImage',
+			prompt: 'two cats',
+			ratio: '1:1',
+			n: 2,
+			options: { binaryPropertyName: 'image' },
+		});
 		expect(Object.keys(item.binary!).sort()).toEqual(['image', 'image_1']);
 		for (const [k, property] of ['image', 'image_1'].entries()) {
-			expect(item.binary![property]).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `${item.json.taskId}-${k}.png` });
+			expect(item.binary![property]).toMatchObject({
+				mimeType: 'image/png',
+				fileExtension: 'png',
+				fileName: `${item.json.taskId}-${k}.png`,
+			});
 		}
 	});
 
 	it('Wait for Completion off still outputs the task id at once with status PENDING', async () => {
-		const { item, body } = await run({ resource: 'image', operation: 'textToImage', prompt: 'later', waitForCompletion: false });
-		expect(body).toStrictEqual({ model: 'gpt-image-2/text-to-image', input: { prompt: 'later', resolution: '1k', n: 1 } });
-		expect(item.json).toMatchObject({ status: 'PENDING', model: 'gpt-image-2/text-to-image', urls: [], costUsd: 0 });
+		const { item, body } = await run({
+			resource: 'image',
+			operation: 'textToImage',
+			prompt: 'later',
+			waitForCompletion: false,
+		});
+		expect(body).toStrictEqual({
+			model: 'gpt-image-2/text-to-image',
+			input: { prompt: 'later', resolution: '1k', n: 1 },
+		});
+		expect(item.json).toMatchObject({
+			status: 'PENDING',
+			model: 'gpt-image-2/text-to-image',
+			urls: [],
+			costUsd: 0,
+		});
 		expect(emu.stats().byTask[item.json.taskId as string].queries).toBe(0);
 	});
 

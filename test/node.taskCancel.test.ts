@@ -21,7 +21,11 @@ async function cancel(on: MaxApiTestbed, taskIds: string[], continueOnFail = fal
 }
 
 /** A task that keeps running for a minute unless cancelled. */
-function runningTask(emu: Emulator, model = 'seedream-4.5', input: Record<string, unknown> = {}): string {
+function runningTask(
+	emu: Emulator,
+	model = 'seedream-4.5',
+	input: Record<string, unknown> = {},
+): string {
 	return emu.createTask({ prompt: `a long ${model} task`, model, input, latencyMs: 60_000 });
 }
 
@@ -45,21 +49,41 @@ describe('Cancel (Max API cancels any task that has not ended: cancel page v-B)'
 			costUsd: 0, // a published price, and "failed tasks are not charged"
 			explanation: expect.stringContaining('cancelled at Max API'),
 		});
-		expect(second.json).toMatchObject({ taskId: seedream, status: 'CANCELLED', model: 'seedream-4.5', ratio: '3:2', costUsd: null });
+		expect(second.json).toMatchObject({
+			taskId: seedream,
+			status: 'CANCELLED',
+			model: 'seedream-4.5',
+			ratio: '3:2',
+			costUsd: null,
+		});
 		expect([first.pairedItem, second.pairedItem]).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(first.binary).toBeUndefined();
 
-		for (const id of [gpt, seedream]) expect(bed.emu.stats().byTask[id]).toMatchObject({ status: 'CANCELLED', cancels: 1, queries: 1 });
+		for (const id of [gpt, seedream])
+			expect(bed.emu.stats().byTask[id]).toMatchObject({
+				status: 'CANCELLED',
+				cancels: 1,
+				queries: 1,
+			});
 		expect(bed.emu.tasks.get(gpt)!.cancelledAt).toEqual(expect.any(Number));
 	});
 
-	it.each(['PENDING', 'PROCESSING', 'SUBMITTED'] as const)('cancels a task that is %s', async (status) => {
-		const taskId = bed.emu.createTask({ prompt: `pinned ${status}`, model: 'veo3_fast', status });
-		const result = await cancel(bed, [taskId]);
+	it.each(['PENDING', 'PROCESSING', 'SUBMITTED'] as const)(
+		'cancels a task that is %s',
+		async (status) => {
+			const taskId = bed.emu.createTask({ prompt: `pinned ${status}`, model: 'veo3_fast', status });
+			const result = await cancel(bed, [taskId]);
 
-		expect(result.error).toBeUndefined();
-		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ taskId, status: 'CANCELLED', model: 'veo3_fast', mediaType: 'video', costUsd: null });
-	});
+			expect(result.error).toBeUndefined();
+			expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({
+				taskId,
+				status: 'CANCELLED',
+				model: 'veo3_fast',
+				mediaType: 'video',
+				costUsd: null,
+			});
+		},
+	);
 
 	it('cancels the task the previous Max API node just submitted (Image to Video, Wait for Completion off)', async () => {
 		const result = await runWorkflow({
@@ -81,7 +105,11 @@ describe('Cancel (Max API cancels any task that has not ended: cancel page v-B)'
 						waitForCompletion: false,
 					},
 				},
-				{ name: 'Cancel', type: NODE_TYPE, parameters: { resource: 'task', operation: 'cancel', taskId: '={{ $json.taskId }}' } },
+				{
+					name: 'Cancel',
+					type: NODE_TYPE,
+					parameters: { resource: 'task', operation: 'cancel', taskId: '={{ $json.taskId }}' },
+				},
 			],
 			connections: {
 				Start: { main: [[{ node: 'Submit', type: 'main', index: 0 }]] },
@@ -106,17 +134,23 @@ describe('Cancel (Max API cancels any task that has not ended: cancel page v-B)'
 	});
 
 	it.each(['SUCCESS', 'FAILURE', 'TIMEOUT'] as const)(
-		'refuses to cancel a task that ended with %s: the API\'s answer and the task id, nothing changed',
+		"refuses to cancel a task that ended with %s: the API's answer and the task id, nothing changed",
 		async (status) => {
 			const taskId = bed.emu.createTask({ prompt: `ended ${status}`, status });
 			const result = await cancel(bed, [taskId]);
 
 			expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '400' });
-			expect(result.error!.message).toBe(`Max API rejected the request (code 400: task cannot be cancelled in status ${status})`);
+			expect(result.error!.message).toBe(
+				`Max API rejected the request (code 400: task cannot be cancelled in status ${status})`,
+			);
 			expect(result.error!.description).toContain(`Task ID: ${taskId}`);
-			expect(result.error!.description).toMatch(/can only be cancelled before it has finished.*Look it up with Get Task/);
+			expect(result.error!.description).toMatch(
+				/can only be cancelled before it has finished.*Look it up with Get Task/,
+			);
 			expect(result.error!.description).toContain('This cancel request cost nothing');
-			expect((result.error as unknown as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(0);
+			expect(
+				(result.error as unknown as { context?: { itemIndex?: number } }).context?.itemIndex,
+			).toBe(0);
 			expect(bed.emu.stats().byTask[taskId]).toMatchObject({ status, cancels: 1 });
 		},
 	);
@@ -128,31 +162,44 @@ describe('Cancel (Max API cancels any task that has not ended: cancel page v-B)'
 		expect(result.error!.description).toMatch(/Check the task id/);
 	});
 
-	it('with Continue On Fail, a refused cancel becomes that item\'s output, and the other items are cancelled', async () => {
+	it("with Continue On Fail, a refused cancel becomes that item's output, and the other items are cancelled", async () => {
 		const running = runningTask(bed.emu);
 		const finished = bed.emu.createTask({ prompt: 'already done', status: 'SUCCESS' });
 		const result = await cancel(bed, [running, finished, UNKNOWN_ID, 'not/an id'], true);
 
 		expect(result.error).toBeUndefined();
 		const output = result.outputOf(NODE_NAME);
-		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(output.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(output[0].json).toMatchObject({ taskId: running, status: 'CANCELLED' });
 		expect(output[1].json).toEqual({
 			taskId: finished,
 			error: 'Max API rejected the request (code 400: task cannot be cancelled in status SUCCESS)',
 			errorDescription: expect.stringContaining(`Task ID: ${finished}`),
 		});
-		expect(output[2].json).toMatchObject({ taskId: UNKNOWN_ID, error: `Max API has no task ${UNKNOWN_ID} (code 404)` });
+		expect(output[2].json).toMatchObject({
+			taskId: UNKNOWN_ID,
+			error: `Max API has no task ${UNKNOWN_ID} (code 404)`,
+		});
 		expect(output[3].json.error).toMatch(/^Invalid "Task ID" in item 3: /);
 		expect(bed.emu.stats().cancels).toBe(3); // the malformed id was never sent
 	});
 
-	it.each(['   ', '../admin', 'a1b2?x=1'])('a Task ID %p is refused before any cancel request', async (taskId) => {
-		const result = await runMaxApi(bed, { parameters: { resource: 'task', operation: 'cancel', taskId } });
-		expect(result.error).toMatchObject({ name: 'NodeOperationError' });
-		expect(result.error!.message).toMatch(/^Invalid "Task ID" in item 0: /);
-		expect(bed.emu.stats().cancels).toBe(0);
-	});
+	it.each(['   ', '../admin', 'a1b2?x=1'])(
+		'a Task ID %p is refused before any cancel request',
+		async (taskId) => {
+			const result = await runMaxApi(bed, {
+				parameters: { resource: 'task', operation: 'cancel', taskId },
+			});
+			expect(result.error).toMatchObject({ name: 'NodeOperationError' });
+			expect(result.error!.message).toMatch(/^Invalid "Task ID" in item 0: /);
+			expect(bed.emu.stats().cancels).toBe(0);
+		},
+	);
 });
 
 describe('Cancel when Max API cancels PENDING tasks only (cancel page v-A)', () => {
@@ -171,14 +218,19 @@ describe('Cancel when Max API cancels PENDING tasks only (cancel page v-A)', () 
 		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ taskId, status: 'CANCELLED' });
 	});
 
-	it.each(['PROCESSING', 'SUBMITTED'] as const)('refuses a %s task with the API\'s answer; the task goes on', async (status) => {
-		const taskId = emu.createTask({ prompt: `busy ${status}`, status });
-		const result = await cancel(strict, [taskId]);
+	it.each(['PROCESSING', 'SUBMITTED'] as const)(
+		"refuses a %s task with the API's answer; the task goes on",
+		async (status) => {
+			const taskId = emu.createTask({ prompt: `busy ${status}`, status });
+			const result = await cancel(strict, [taskId]);
 
-		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '400' });
-		expect(result.error!.message).toBe(`Max API rejected the request (code 400: task cannot be cancelled in status ${status})`);
-		expect(result.error!.description).toContain(`Task ID: ${taskId}`);
-		expect(result.error!.description).toMatch(/only while it is queued/);
-		expect(emu.stats().byTask[taskId]).toMatchObject({ status, cancelledAt: null });
-	});
+			expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '400' });
+			expect(result.error!.message).toBe(
+				`Max API rejected the request (code 400: task cannot be cancelled in status ${status})`,
+			);
+			expect(result.error!.description).toContain(`Task ID: ${taskId}`);
+			expect(result.error!.description).toMatch(/only while it is queued/);
+			expect(emu.stats().byTask[taskId]).toMatchObject({ status, cancelledAt: null });
+		},
+	);
 });

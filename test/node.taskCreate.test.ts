@@ -19,7 +19,9 @@ let proxy: ApiProxy;
 let newer: ApiProxy;
 beforeAll(async () => {
 	proxy = await startApiProxy(bed.emu.url);
-	newer = await startApiProxy(bed.emu.url, { aliases: { 'seedream-4.6': 'seedream-4.5', 'veo4_fast': 'veo3_fast' } });
+	newer = await startApiProxy(bed.emu.url, {
+		aliases: { 'seedream-4.6': 'seedream-4.5', veo4_fast: 'veo3_fast' },
+	});
 });
 beforeEach(() => {
 	proxy.submits.splice(0);
@@ -30,10 +32,25 @@ afterAll(async () => {
 	await newer?.close();
 });
 
-async function create(model: string, input: unknown, { via = proxy, options = {}, extra = {} }: { via?: ApiProxy; options?: INodeParameters; extra?: INodeParameters } = {}) {
+async function create(
+	model: string,
+	input: unknown,
+	{
+		via = proxy,
+		options = {},
+		extra = {},
+	}: { via?: ApiProxy; options?: INodeParameters; extra?: INodeParameters } = {},
+) {
 	return await runMaxApi(bed, {
 		credentials: { maxApi: { apiKey: bed.emu.apiKey, baseUrl: via.url } },
-		parameters: { resource: 'task', operation: 'create', model, input: input as string, options: { ...QUICK, ...options }, ...extra },
+		parameters: {
+			resource: 'task',
+			operation: 'create',
+			model,
+			input: input as string,
+			options: { ...QUICK, ...options },
+			...extra,
+		},
 	});
 }
 
@@ -48,10 +65,15 @@ describe('Create with a catalog model id', () => {
 		const result = await create('seedream-4.5', input);
 
 		expect(result.error).toBeUndefined();
-		expect(proxy.submits).toStrictEqual([{ model: 'seedream-4.5', input: { prompt: 'two foxes in the snow', ratio: '3:2', n: 2 } }]);
+		expect(proxy.submits).toStrictEqual([
+			{ model: 'seedream-4.5', input: { prompt: 'two foxes in the snow', ratio: '3:2', n: 2 } },
+		]);
 		const [item] = result.outputOf(NODE_NAME);
 		const taskId = item.json.taskId as string;
-		expect(bed.emu.tasks.get(taskId)).toMatchObject({ model: 'seedream-4.5', operation: 'textToImage' });
+		expect(bed.emu.tasks.get(taskId)).toMatchObject({
+			model: 'seedream-4.5',
+			operation: 'textToImage',
+		});
 		expect(item.json).toMatchObject({
 			status: 'SUCCESS',
 			model: 'seedream-4.5',
@@ -64,19 +86,29 @@ describe('Create with a catalog model id', () => {
 		});
 		expect(item.json.urls).toHaveLength(2);
 		expect(Object.keys(item.binary!).sort()).toEqual(['data', 'data_1']);
-		expect(item.binary!.data_1).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `${taskId}-1.png` });
+		expect(item.binary!.data_1).toMatchObject({
+			mimeType: 'image/png',
+			fileExtension: 'png',
+			fileName: `${taskId}-1.png`,
+		});
 		expect((await result.binaryBuffer(NODE_NAME, 0, 'data')).subarray(0, 8)).toEqual(PNG_SIGNATURE);
 	});
 
 	it('seedream-4 with imageUrls: Max API runs it as image-to-image', async () => {
 		const input = { prompt: 'edit it', imageUrls: ['https://img.example.com/a.png'] };
-		const result = await create('seedream-4', JSON.stringify(input), { options: { downloadImages: false } });
+		const result = await create('seedream-4', JSON.stringify(input), {
+			options: { downloadImages: false },
+		});
 
 		expect(result.error).toBeUndefined();
 		expect(proxy.submits).toStrictEqual([{ model: 'seedream-4', input }]);
 		const [item] = result.outputOf(NODE_NAME);
 		expect(bed.emu.tasks.get(item.json.taskId as string)!.operation).toBe('imageToImage');
-		expect(item.json).toMatchObject({ status: 'SUCCESS', imageUrls: input.imageUrls, costUsd: null });
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			imageUrls: input.imageUrls,
+			costUsd: null,
+		});
 	});
 
 	it.each([
@@ -84,30 +116,60 @@ describe('Create with a catalog model id', () => {
 		['gpt-image-2/text-to-image', { prompt: 'no n: one image at the documented default 1k' }, 0.02],
 		['grok-imagine/text-to-image-pro', { prompt: 'three', n: 3 }, 0.0045],
 	])('%s %j is priced from the published price: %p', async (model, input, costUsd) => {
-		const result = await create(model, JSON.stringify(input), { options: { downloadImages: false } });
+		const result = await create(model, JSON.stringify(input), {
+			options: { downloadImages: false },
+		});
 		expect(result.error).toBeUndefined();
 		expect(proxy.submits).toStrictEqual([{ model, input }]);
 		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ status: 'SUCCESS', model, costUsd });
 	});
 
 	it('grok-imagine/text-to-video with a duration: priced per second, downloaded as video/mp4 .mp4', async () => {
-		const result = await create('grok-imagine/text-to-video', '{"prompt": "a short clip", "duration": 10, "mode": "normal"}');
+		const result = await create(
+			'grok-imagine/text-to-video',
+			'{"prompt": "a short clip", "duration": 10, "mode": "normal"}',
+		);
 
 		expect(result.error).toBeUndefined();
 		const [item] = result.outputOf(NODE_NAME);
-		expect(item.json).toMatchObject({ status: 'SUCCESS', mediaType: 'video', duration: 10, mode: 'normal', costUsd: 0.07 });
-		expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4', fileName: `${item.json.taskId}-0.mp4` });
-		const boxes = readMp4Boxes(await result.binaryBuffer(NODE_NAME, 0, 'data')).map((box) => box.type);
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			mediaType: 'video',
+			duration: 10,
+			mode: 'normal',
+			costUsd: 0.07,
+		});
+		expect(item.binary!.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileExtension: 'mp4',
+			fileName: `${item.json.taskId}-0.mp4`,
+		});
+		const boxes = readMp4Boxes(await result.binaryBuffer(NODE_NAME, 0, 'data')).map(
+			(box) => box.type,
+		);
 		expect(boxes).toEqual(expect.arrayContaining(['ftyp', 'moov', 'mdat']));
 	});
 
 	it('a field the panel does not offer for the model is sent anyway (Create sends the input as written)', async () => {
 		// The catalog does not offer a ratio for Grok Imagine Standard (its docs are cut off there).
-		const result = await create('grok-imagine/text-to-image-standard', '{"prompt": "wide", "ratio": "16:9", "seed": 7}', { options: { downloadImages: false } });
+		const result = await create(
+			'grok-imagine/text-to-image-standard',
+			'{"prompt": "wide", "ratio": "16:9", "seed": 7}',
+			{ options: { downloadImages: false } },
+		);
 
 		expect(result.error).toBeUndefined();
-		expect(proxy.submits).toStrictEqual([{ model: 'grok-imagine/text-to-image-standard', input: { prompt: 'wide', ratio: '16:9', seed: 7 } }]);
-		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ status: 'SUCCESS', ratio: '16:9', costUsd: 0.0012 });
+		expect(proxy.submits).toStrictEqual([
+			{
+				model: 'grok-imagine/text-to-image-standard',
+				input: { prompt: 'wide', ratio: '16:9', seed: 7 },
+			},
+		]);
+		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({
+			status: 'SUCCESS',
+			ratio: '16:9',
+			costUsd: 0.0012,
+		});
 	});
 
 	it('the input may come from an expression returning an object, per item, with the Callback URL and User ID options', async () => {
@@ -125,73 +187,156 @@ describe('Create with a catalog model id', () => {
 		});
 
 		expect(result.error).toBeUndefined();
-		const body = (prompt: string) => ({ model: 'nano-banana-2', callBackUrl: 'http://127.0.0.1:9/webhook/x/maxapi', user_id: 'job-7', input: { prompt, ratio: '4:3' } });
+		const body = (prompt: string) => ({
+			model: 'nano-banana-2',
+			callBackUrl: 'http://127.0.0.1:9/webhook/x/maxapi',
+			user_id: 'job-7',
+			input: { prompt, ratio: '4:3' },
+		});
 		expect(proxy.submits).toEqual(expect.arrayContaining([body('first'), body('second')]));
 		expect(proxy.submits).toHaveLength(2);
-		expect(result.outputOf(NODE_NAME).map((item) => item.json.status)).toEqual(['PENDING', 'PENDING']);
+		expect(result.outputOf(NODE_NAME).map((item) => item.json.status)).toEqual([
+			'PENDING',
+			'PENDING',
+		]);
 	});
 });
 
 describe('Create with a model id outside the catalog', () => {
-	it('seedream-4.6 is sent as is, and the emulator\'s answer (400 unsupported model) is the error', async () => {
+	it("seedream-4.6 is sent as is, and the emulator's answer (400 unsupported model) is the error", async () => {
 		const result = await create('seedream-4.6', '{"prompt": "a newer Seedream"}');
 
-		expect(proxy.submits).toStrictEqual([{ model: 'seedream-4.6', input: { prompt: 'a newer Seedream' } }]);
+		expect(proxy.submits).toStrictEqual([
+			{ model: 'seedream-4.6', input: { prompt: 'a newer Seedream' } },
+		]);
 		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '400' });
-		expect(result.error!.message).toBe('Max API rejected the request (code 400: unsupported model: "seedream-4.6")');
+		expect(result.error!.message).toBe(
+			'Max API rejected the request (code 400: unsupported model: "seedream-4.6")',
+		);
 		expect(result.error!.description).toContain('No task was created; nothing was billed.');
 		expect(bed.emu.stats()).toMatchObject({ submits: 1, tasksCreated: 0 });
 	});
 
 	it('when Max API serves seedream-4.6: waited for, its PNG downloaded, the id kept, and no price (null)', async () => {
-		const result = await create('seedream-4.6', '{"prompt": "a newer Seedream", "ratio": "16:9", "n": 1}', { via: newer });
+		const result = await create(
+			'seedream-4.6',
+			'{"prompt": "a newer Seedream", "ratio": "16:9", "n": 1}',
+			{ via: newer },
+		);
 
 		expect(result.error).toBeUndefined();
-		expect(newer.submits).toStrictEqual([{ model: 'seedream-4.6', input: { prompt: 'a newer Seedream', ratio: '16:9', n: 1 } }]);
+		expect(newer.submits).toStrictEqual([
+			{ model: 'seedream-4.6', input: { prompt: 'a newer Seedream', ratio: '16:9', n: 1 } },
+		]);
 		const [item] = result.outputOf(NODE_NAME);
-		expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'seedream-4.6', mediaType: 'image', ratio: '16:9', n: 1, costUsd: null });
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			model: 'seedream-4.6',
+			mediaType: 'image',
+			ratio: '16:9',
+			n: 1,
+			costUsd: null,
+		});
 		expect(item.binary!.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png' });
 		expect((await result.binaryBuffer(NODE_NAME, 0, 'data')).subarray(0, 8)).toEqual(PNG_SIGNATURE);
 	});
 
-	it('a video model the catalog does not know: Max API\'s result type says video, so it downloads as video/mp4 .mp4', async () => {
-		const result = await create('veo4_fast', '{"prompt": "a future Veo", "duration": 8}', { via: newer });
+	it("a video model the catalog does not know: Max API's result type says video, so it downloads as video/mp4 .mp4", async () => {
+		const result = await create('veo4_fast', '{"prompt": "a future Veo", "duration": 8}', {
+			via: newer,
+		});
 
 		expect(result.error).toBeUndefined();
 		const [item] = result.outputOf(NODE_NAME);
-		expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'veo4_fast', mediaType: 'video', duration: 8, costUsd: null });
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			model: 'veo4_fast',
+			mediaType: 'video',
+			duration: 8,
+			costUsd: null,
+		});
 		expect(item.json).not.toHaveProperty('n');
-		expect(item.binary!.data).toMatchObject({ mimeType: 'video/mp4', fileExtension: 'mp4', fileName: `${item.json.taskId}-0.mp4` });
+		expect(item.binary!.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileExtension: 'mp4',
+			fileName: `${item.json.taskId}-0.mp4`,
+		});
 	});
 
 	it('a task of an unknown model that fails costs null (no published price), not 0', async () => {
-		const result = await create('seedream-4.6', '{"prompt": "will fail #fail:INVALID_PARAMETERS"}', { via: newer });
+		const result = await create(
+			'seedream-4.6',
+			'{"prompt": "will fail #fail:INVALID_PARAMETERS"}',
+			{ via: newer },
+		);
 		expect(result.error).toMatchObject({ name: 'NodeApiError' });
 		expect(result.error!.message).toMatch(/ended with FAILURE \(INVALID_PARAMETERS\)/);
 
 		const kept = await runMaxApi(bed, {
 			credentials: { maxApi: { apiKey: bed.emu.apiKey, baseUrl: newer.url } },
 			continueOnFail: true,
-			parameters: { resource: 'task', operation: 'create', model: 'seedream-4.6', input: '{"prompt": "fails again #fail:INVALID_PARAMETERS"}', options: QUICK },
+			parameters: {
+				resource: 'task',
+				operation: 'create',
+				model: 'seedream-4.6',
+				input: '{"prompt": "fails again #fail:INVALID_PARAMETERS"}',
+				options: QUICK,
+			},
 		});
-		expect(kept.outputOf(NODE_NAME)[0].json).toMatchObject({ status: 'FAILURE', model: 'seedream-4.6', costUsd: null });
+		expect(kept.outputOf(NODE_NAME)[0].json).toMatchObject({
+			status: 'FAILURE',
+			model: 'seedream-4.6',
+			costUsd: null,
+		});
 	});
 });
 
 describe('Create refuses a model or input it cannot send, before anything is sent', () => {
 	it.each([
-		['input that is not JSON', 'seedream-4.5', '{"prompt": "a fox",', /^Invalid "Input" in item 0: Input is not valid JSON: /],
-		['input that is a JSON array', 'seedream-4.5', '[{"prompt": "a fox"}]', /^Invalid "Input" in item 0: Input must be a JSON object$/],
-		['input that is a JSON string', 'seedream-4.5', '"a fox"', /^Invalid "Input" in item 0: Input must be a JSON object$/],
-		['input that is null', 'seedream-4.5', 'null', /^Invalid "Input" in item 0: Input must be a JSON object$/],
-		['a model id with spaces', 'seedream 4.5', '{"prompt": "a fox"}', /^Invalid "Model" in item 0: Model "seedream 4.5" is not a model ID$/],
-		['a blank model id', '   ', '{"prompt": "a fox"}', /^Invalid "Model" in item 0: Model is empty$/],
+		[
+			'input that is not JSON',
+			'seedream-4.5',
+			'{"prompt": "a fox",',
+			/^Invalid "Input" in item 0: Input is not valid JSON: /,
+		],
+		[
+			'input that is a JSON array',
+			'seedream-4.5',
+			'[{"prompt": "a fox"}]',
+			/^Invalid "Input" in item 0: Input must be a JSON object$/,
+		],
+		[
+			'input that is a JSON string',
+			'seedream-4.5',
+			'"a fox"',
+			/^Invalid "Input" in item 0: Input must be a JSON object$/,
+		],
+		[
+			'input that is null',
+			'seedream-4.5',
+			'null',
+			/^Invalid "Input" in item 0: Input must be a JSON object$/,
+		],
+		[
+			'a model id with spaces',
+			'seedream 4.5',
+			'{"prompt": "a fox"}',
+			/^Invalid "Model" in item 0: Model "seedream 4.5" is not a model ID$/,
+		],
+		[
+			'a blank model id',
+			'   ',
+			'{"prompt": "a fox"}',
+			/^Invalid "Model" in item 0: Model is empty$/,
+		],
 	])('%s', async (_label, model, input, message) => {
 		const result = await create(model, input);
 
 		expect(result.error).toMatchObject({ name: 'NodeOperationError' });
 		expect(result.error!.message).toMatch(message);
-		expect(result.error!.description).toContain('Nothing was sent to Max API and nothing was billed');
+		expect(result.error!.description).toContain(
+			'Nothing was sent to Max API and nothing was billed',
+		);
 		expect(bed.emu.stats().submits).toBe(0);
 		expect(proxy.submits).toHaveLength(0);
 	});
@@ -199,7 +344,12 @@ describe('Create refuses a model or input it cannot send, before anything is sen
 	it('one item with bad JSON stops the whole run before any submit', async () => {
 		const result = await runMaxApi(bed, {
 			items: [{ input: '{"prompt": "fine"}' }, { input: '{"prompt": ' }],
-			parameters: { resource: 'task', operation: 'create', model: 'seedream-4.5', input: '={{ $json.input }}' },
+			parameters: {
+				resource: 'task',
+				operation: 'create',
+				model: 'seedream-4.5',
+				input: '={{ $json.input }}',
+			},
 		});
 		expect(result.error!.message).toMatch(/^Invalid "Input" in item 1: Input is not valid JSON/);
 		expect(bed.emu.stats().submits).toBe(0);

@@ -7,12 +7,28 @@ const bed = useTestbed();
 const cases: Array<[string, Record<string, unknown>, string]> = [
 	['empty prompt', { operation: 'textToImage', prompt: '   ' }, 'Prompt'],
 	['11 images', { operation: 'textToImage', prompt: 'x', n: 11 }, 'Number of Images'],
-	['4k with 1:1', { operation: 'textToImage', prompt: 'x', ratio: '1:1', resolution: '4k' }, 'Resolution'],
+	[
+		'4k with 1:1',
+		{ operation: 'textToImage', prompt: 'x', ratio: '1:1', resolution: '4k' },
+		'Resolution',
+	],
 	['4k with auto', { operation: 'textToImage', prompt: 'x', resolution: '4k' }, 'Resolution'],
 	['no image URLs', { operation: 'imageToImage', prompt: 'x', imageUrls: ' ' }, 'Image URLs'],
-	['a file: image URL', { operation: 'imageToImage', prompt: 'x', imageUrls: 'file:///tmp/a.png' }, 'Image URLs'],
-	['a non-http callback URL', { operation: 'textToImage', prompt: 'x', options: { callbackUrl: 'mailto:a@b.c' } }, 'Callback URL'],
-	['timeout 0', { operation: 'textToImage', prompt: 'x', options: { timeout: 0 } }, 'Timeout (Seconds)'],
+	[
+		'a file: image URL',
+		{ operation: 'imageToImage', prompt: 'x', imageUrls: 'file:///tmp/a.png' },
+		'Image URLs',
+	],
+	[
+		'a non-http callback URL',
+		{ operation: 'textToImage', prompt: 'x', options: { callbackUrl: 'mailto:a@b.c' } },
+		'Callback URL',
+	],
+	[
+		'timeout 0',
+		{ operation: 'textToImage', prompt: 'x', options: { timeout: 0 } },
+		'Timeout (Seconds)',
+	],
 ];
 
 describe('bad parameters', () => {
@@ -37,7 +53,12 @@ describe('bad parameters', () => {
 		const result = await runMaxApi(bed, {
 			items: [{ p: 'fine' }, { p: '' }],
 			continueOnFail: true,
-			parameters: { resource: 'image', operation: 'textToImage', prompt: '={{ $json.p }}', options: { downloadImages: false } },
+			parameters: {
+				resource: 'image',
+				operation: 'textToImage',
+				prompt: '={{ $json.p }}',
+				options: { downloadImages: false },
+			},
 		});
 		const [good, bad] = result.outputOf(NODE_NAME);
 		expect(good.json.status).toBe('SUCCESS');
@@ -47,7 +68,9 @@ describe('bad parameters', () => {
 	});
 
 	it.each(['../x', 'a/b', 'x?y'])('task id %p is refused before any query', async (taskId) => {
-		const result = await runMaxApi(bed, { parameters: { resource: 'task', operation: 'get', taskId } });
+		const result = await runMaxApi(bed, {
+			parameters: { resource: 'task', operation: 'get', taskId },
+		});
 		expect(result.error!.message).toContain('"Task ID" in item 0');
 		expect(bed.emu.stats().queries).toBe(0);
 	});

@@ -70,15 +70,27 @@ describe('Max API Trigger', () => {
 		});
 		expect(item.json.urls).toHaveLength(2);
 		expect(Object.keys(item.binary!)).toEqual(['data', 'data_1']);
-		expect(pngSize(await run.binaryBuffer(TRIGGER, 0, 'data_1'))).toEqual({ width: 1536, height: 864 });
+		expect(pngSize(await run.binaryBuffer(TRIGGER, 0, 'data_1'))).toEqual({
+			width: 1536,
+			height: 864,
+		});
 		expect(bed.emu.callbacks.map((callback) => callback.statusCode)).toEqual([200]);
 	});
 
 	it('a failed task starts a run too, with the reason and cost 0', async () => {
 		const trigger = await startTrigger();
-		const taskId = bed.emu.createTask({ prompt: 'x', failureReason: 'CONTENT_MODERATION', callBackUrl: withToken(trigger.url) });
+		const taskId = bed.emu.createTask({
+			prompt: 'x',
+			failureReason: 'CONTENT_MODERATION',
+			callBackUrl: withToken(trigger.url),
+		});
 		const [run] = await trigger.waitForRuns(1, 10_000);
-		expect(run.outputOf(TRIGGER)[0].json).toMatchObject({ taskId, status: 'FAILURE', failureReason: 'CONTENT_MODERATION', costUsd: 0 });
+		expect(run.outputOf(TRIGGER)[0].json).toMatchObject({
+			taskId,
+			status: 'FAILURE',
+			failureReason: 'CONTENT_MODERATION',
+			costUsd: 0,
+		});
 		expect(run.outputOf(TRIGGER)[0].binary).toBeUndefined();
 	});
 
@@ -97,7 +109,11 @@ describe('Max API Trigger', () => {
 	it('emits the URLs Max API reports, not the ones in the body', async () => {
 		const trigger = await startTrigger({ options: { downloadImages: false } });
 		const taskId = bed.emu.createTask({ prompt: 'x', status: 'SUCCESS' });
-		const forged = envelope({ taskId, status: 'SUCCESS', result: { type: 'image', urls: ['https://evil.example/x.png'] } });
+		const forged = envelope({
+			taskId,
+			status: 'SUCCESS',
+			result: { type: 'image', urls: ['https://evil.example/x.png'] },
+		});
 		expect((await post(withToken(trigger.url), forged)).status).toBe(200);
 		const [run] = await trigger.waitForRuns(1, 10_000);
 		const urls = run.outputOf(TRIGGER)[0].json.urls as string[];
@@ -117,7 +133,9 @@ describe('Max API Trigger', () => {
 	it('filters by model', async () => {
 		const trigger = await startTrigger({ models: ['gpt-image-2/image-to-image'] });
 		const taskId = bed.emu.createTask({ prompt: 'x', status: 'SUCCESS' });
-		expect((await post(withToken(trigger.url), envelope({ taskId, status: 'SUCCESS' }))).data.ignored).toBeDefined();
+		expect(
+			(await post(withToken(trigger.url), envelope({ taskId, status: 'SUCCESS' }))).data.ignored,
+		).toBeDefined();
 		expect(trigger.runs).toHaveLength(0);
 	});
 
@@ -130,26 +148,75 @@ describe('Max API Trigger', () => {
 	});
 
 	it('with verification off, trusts the body (the documented risk) and needs no query', async () => {
-		const trigger = await startTrigger({ verifyWithApi: false, options: { downloadImages: false } });
-		const answer = await post(withToken(trigger.url), envelope({ taskId: 'made-up', status: 'SUCCESS', result: { urls: ['https://x.example/a.png'] } }));
+		const trigger = await startTrigger({
+			verifyWithApi: false,
+			options: { downloadImages: false },
+		});
+		const answer = await post(
+			withToken(trigger.url),
+			envelope({
+				taskId: 'made-up',
+				status: 'SUCCESS',
+				result: { urls: ['https://x.example/a.png'] },
+			}),
+		);
 		expect(answer.status).toBe(200);
 		const [run] = await trigger.waitForRuns(1, 10_000);
-		expect(run.outputOf(TRIGGER)[0].json).toMatchObject({ taskId: 'made-up', urls: ['https://x.example/a.png'] });
+		expect(run.outputOf(TRIGGER)[0].json).toMatchObject({
+			taskId: 'made-up',
+			urls: ['https://x.example/a.png'],
+		});
 		expect(bed.emu.stats().queries).toBe(0);
 	});
 });
 
 describe('Max API Trigger refuses', () => {
-	const cases: Array<[string, (url: string, taskId: string) => Promise<{ status: number }>, number]> = [
+	const cases: Array<
+		[string, (url: string, taskId: string) => Promise<{ status: number }>, number]
+	> = [
 		['a missing token', (url, taskId) => post(url, envelope({ taskId, status: 'SUCCESS' })), 401],
-		['a wrong token', (url, taskId) => post(withToken(url, 'guess'), envelope({ taskId, status: 'SUCCESS' })), 403],
-		['a token of the right length but wrong', (url, taskId) => post(withToken(url, 's3cret-tokeX'), envelope({ taskId, status: 'SUCCESS' })), 403],
-		['a forged task id', (url) => post(withToken(url), envelope({ taskId: '99999999-9999-9999-9999-999999999999', status: 'SUCCESS' })), 403],
-		['a task id with path characters', (url) => post(withToken(url), envelope({ taskId: '../admin', status: 'SUCCESS' })), 400],
-		['a body whose status contradicts the API', (url, taskId) => post(withToken(url), envelope({ taskId, status: 'FAILURE' })), 409],
-		['a body that is not JSON', (url, taskId) => post(withToken(url), `taskId=${taskId}`, { 'content-type': 'text/plain' }), 415],
+		[
+			'a wrong token',
+			(url, taskId) => post(withToken(url, 'guess'), envelope({ taskId, status: 'SUCCESS' })),
+			403,
+		],
+		[
+			'a token of the right length but wrong',
+			(url, taskId) =>
+				post(withToken(url, 's3cret-tokeX'), envelope({ taskId, status: 'SUCCESS' })),
+			403,
+		],
+		[
+			'a forged task id',
+			(url) =>
+				post(
+					withToken(url),
+					envelope({ taskId: '99999999-9999-9999-9999-999999999999', status: 'SUCCESS' }),
+				),
+			403,
+		],
+		[
+			'a task id with path characters',
+			(url) => post(withToken(url), envelope({ taskId: '../admin', status: 'SUCCESS' })),
+			400,
+		],
+		[
+			'a body whose status contradicts the API',
+			(url, taskId) => post(withToken(url), envelope({ taskId, status: 'FAILURE' })),
+			409,
+		],
+		[
+			'a body that is not JSON',
+			(url, taskId) => post(withToken(url), `taskId=${taskId}`, { 'content-type': 'text/plain' }),
+			415,
+		],
 		['a body with no task', (url) => post(withToken(url), { code: 0, msg: 'ok' }), 400],
-		['an oversized body', (url, taskId) => post(withToken(url), envelope({ taskId, status: 'SUCCESS', padding: 'x'.repeat(300_000) })), 413],
+		[
+			'an oversized body',
+			(url, taskId) =>
+				post(withToken(url), envelope({ taskId, status: 'SUCCESS', padding: 'x'.repeat(300_000) })),
+			413,
+		],
 	];
 
 	it.each(cases)('%s, and starts no run', async (_label, send, expected) => {
@@ -171,7 +238,10 @@ describe('Max API Trigger refuses', () => {
 
 	it('never echoes the secret token in its answers', async () => {
 		const trigger = await startTrigger();
-		const answer = await post(withToken(trigger.url, 'wrong'), envelope({ taskId: 'x', status: 'SUCCESS' }));
+		const answer = await post(
+			withToken(trigger.url, 'wrong'),
+			envelope({ taskId: 'x', status: 'SUCCESS' }),
+		);
 		expect(JSON.stringify(answer.data)).not.toContain(SECRET);
 	});
 });

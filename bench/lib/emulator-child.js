@@ -14,7 +14,10 @@ async function main() {
 		closing = true;
 		const force = setTimeout(() => process.exit(0), 3000);
 		force.unref();
-		emulator.close().then(() => process.exit(0), () => process.exit(1));
+		emulator.close().then(
+			() => process.exit(0),
+			() => process.exit(1),
+		);
 	};
 	process.stdin.on('end', stop);
 	process.stdin.on('close', stop);

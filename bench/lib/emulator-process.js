@@ -13,11 +13,17 @@ const request = (method, url, body, options = {}) => httpRequest(method, url, { 
  * @param {{ latencyMs: number, noiseImages?: boolean, apiKey?: string }} options
  */
 async function startEmulatorProcess(options) {
-	const child = spawn(process.execPath, [path.join(__dirname, 'emulator-child.js'), JSON.stringify(options)], {
-		stdio: ['pipe', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		process.execPath,
+		[path.join(__dirname, 'emulator-child.js'), JSON.stringify(options)],
+		{
+			stdio: ['pipe', 'pipe', 'pipe'],
+		},
+	);
 	let exited = false;
-	const exitPromise = new Promise((resolve) => child.once('exit', () => ((exited = true), resolve())));
+	const exitPromise = new Promise((resolve) =>
+		child.once('exit', () => ((exited = true), resolve())),
+	);
 	let stderr = '';
 	child.stderr.on('data', (c) => (stderr += c));
 	const stop = async () => {
@@ -30,7 +36,10 @@ async function startEmulatorProcess(options) {
 	const unregister = register('emulator', stop);
 	const info = await new Promise((resolve, reject) => {
 		let out = '';
-		const timer = setTimeout(() => reject(new Error(`emulator did not start in 15 s: ${stderr}`)), 15_000);
+		const timer = setTimeout(
+			() => reject(new Error(`emulator did not start in 15 s: ${stderr}`)),
+			15_000,
+		);
 		child.stdout.on('data', (chunk) => {
 			out += chunk;
 			const nl = out.indexOf('\n');
@@ -55,7 +64,9 @@ async function startEmulatorProcess(options) {
 	const control = async (method, route, body) => {
 		const res = await request(method, `${info.url}/__emulator/${route}`, body);
 		if (res.status !== 200 || !res.json || res.json.code !== 0) {
-			throw new Error(`emulator ${method} /__emulator/${route}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+			throw new Error(
+				`emulator ${method} /__emulator/${route}: HTTP ${res.status} ${res.text.slice(0, 300)}`,
+			);
 		}
 		return res.json.data;
 	};

@@ -30,8 +30,14 @@ const timer = setTimeout(() => { console.error('inspector: no answer'); process.
 /** Resolves once the process listening with its inspector on 127.0.0.1:port has collected its garbage twice. */
 function collectGarbage(nodeBin, port) {
 	return new Promise((resolve, reject) => {
-		execFile(nodeBin, ['-e', CLIENT, String(port)], { timeout: 20_000 }, (error, _stdout, stderr) =>
-			error ? reject(new Error(`forcing a GC in n8n failed: ${stderr || error.message}`)) : resolve(),
+		execFile(
+			nodeBin,
+			['-e', CLIENT, String(port)],
+			{ timeout: 20_000 },
+			(error, _stdout, stderr) =>
+				error
+					? reject(new Error(`forcing a GC in n8n failed: ${stderr || error.message}`))
+					: resolve(),
 		);
 	});
 }

@@ -64,7 +64,8 @@ function startSampler(mainPid, { group = false } = {}) {
 	const sample = () => {
 		if (group && Date.now() - lastScan > 500) {
 			lastScan = Date.now();
-			for (const pid of groupPids(mainPid)) if (!pids.includes(pid)) (pids.push(pid), resetPeak(pid));
+			for (const pid of groupPids(mainPid))
+				if (!pids.includes(pid)) (pids.push(pid), resetPeak(pid));
 		}
 		let total = 0;
 		for (const pid of pids) {

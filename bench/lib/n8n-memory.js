@@ -68,8 +68,26 @@ async function peaksAgainstControl(instance, { control, between = async () => {}
 
 /** The figures of peaksAgainstControl's answer a section reports (everything but the run's result). */
 function peakFigures(peaks) {
-	const { wallMs, baseline, peakMain, peakGroup, aboveBaseline, afterRss, controlAbove, processes } = peaks;
-	return { wallMs, baseline, peakMain, peakGroup, aboveBaseline, afterRss, controlAbove, processes };
+	const {
+		wallMs,
+		baseline,
+		peakMain,
+		peakGroup,
+		aboveBaseline,
+		afterRss,
+		controlAbove,
+		processes,
+	} = peaks;
+	return {
+		wallMs,
+		baseline,
+		peakMain,
+		peakGroup,
+		aboveBaseline,
+		afterRss,
+		controlAbove,
+		processes,
+	};
 }
 
 module.exports = { idleRss, peaksAgainstControl, peakFigures, IDLE_MS };

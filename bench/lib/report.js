@@ -6,9 +6,12 @@ const LABELS = {
 	node: 'Max API node, Wait for Completion (n8n engine, in-process)',
 	callbacks: 'Max API node submits with Callback URL → Max API Trigger (end-to-end)',
 	reference: '(b) reference: one item at a time, fixed 3 s polls (`bench/reference-strategy.js`)',
-	nocode: '(a) no-code, real n8n: HTTP Request submit → Wait 1 s → HTTP Request query → IF → loop, + download',
-	memory: 'Max API node in real n8n, 4k 16:9 PNGs (~25 MB, incompressible), Expected Duration = L, filesystem binary mode',
-	video: 'Max API node in real n8n, one Veo 3.1 Fast video (MP4), Expected Duration = L, Download Results, filesystem binary mode',
+	nocode:
+		'(a) no-code, real n8n: HTTP Request submit → Wait 1 s → HTTP Request query → IF → loop, + download',
+	memory:
+		'Max API node in real n8n, 4k 16:9 PNGs (~25 MB, incompressible), Expected Duration = L, filesystem binary mode',
+	video:
+		'Max API node in real n8n, one Veo 3.1 Fast video (MP4), Expected Duration = L, Download Results, filesystem binary mode',
 	package: '`npm pack` of the package',
 };
 
@@ -34,8 +37,12 @@ function labelOf(row) {
 		row.expectedSeconds !== undefined
 			? `Expected Duration = ${row.expectedSeconds} s`
 			: `no Expected Duration: GPT Image 2's usual time in the catalog (${usual})`;
-	const why = row.informational ? ` — informational, no target: a task ${row.usualSeconds ? `${+(row.usualSeconds / (row.L / 1000)).toFixed(1)}× ` : ''}faster than usual, the schedule's worst case` : '';
-	const extra = row.nodeOptions ? `; node options ${JSON.stringify(row.nodeOptions)} (diagnosis)` : '';
+	const why = row.informational
+		? ` — informational, no target: a task ${row.usualSeconds ? `${+(row.usualSeconds / (row.L / 1000)).toFixed(1)}× ` : ''}faster than usual, the schedule's worst case`
+		: '';
+	const extra = row.nodeOptions
+		? `; node options ${JSON.stringify(row.nodeOptions)} (diagnosis)`
+		: '';
 	return `${LABELS.node}; **L = ${row.L / 1000} s**, ${told}${extra}${why}`;
 }
 
@@ -80,7 +87,9 @@ function targetsFor(row, m, ctx) {
 		const delayCheck = 'delay ≤ 15% of L';
 		if (row.informational) {
 			const state = (ok) => (ok ? 'met' : 'missed');
-			checks.push(`informational (not a target): ${wallCheck} ${state(m.wallMs <= wallLimit)}, ${requestCheck} ${state(m.requestsPerTask <= requestLimit)}, ${delayCheck} ${state(m.delayMeanMs <= 0.15 * L)}`);
+			checks.push(
+				`informational (not a target): ${wallCheck} ${state(m.wallMs <= wallLimit)}, ${requestCheck} ${state(m.requestsPerTask <= requestLimit)}, ${delayCheck} ${state(m.delayMeanMs <= 0.15 * L)}`,
+			);
 		} else {
 			checks.push(`${wallCheck}: ${verdict(m.wallMs <= wallLimit)}`);
 			checks.push(`${requestCheck}: ${verdict(m.requestsPerTask <= requestLimit)}`);
@@ -89,11 +98,15 @@ function targetsFor(row, m, ctx) {
 	} else if (row.key === 'callbacks') {
 		checks.push(`≤ 2 req/task: ${verdict(m.requestsPerTask <= 2)}`);
 	} else if (row.key === 'memory') {
-		checks.push(`peak above idle ≤ 2× largest image: ${verdict(m.aboveBaseline <= 2 * m.largestImage)}`);
+		checks.push(
+			`peak above idle ≤ 2× largest image: ${verdict(m.aboveBaseline <= 2 * m.largestImage)}`,
+		);
 	} else if (row.key === 'video') {
 		checks.push(`extra peak < 100 MB: ${verdict(m.extraPeak < 100 * MB)}`);
 		const stored = row.runs.filter((run) => run.storedOk).length;
-		checks.push(`file stored whole (${stored}/${row.runs.length} runs): ${verdict(stored === row.runs.length)}`);
+		checks.push(
+			`file stored whole (${stored}/${row.runs.length} runs): ${verdict(stored === row.runs.length)}`,
+		);
 	} else if (row.key === 'package') {
 		const run = row.runs[0];
 		checks.push(`packed < 100 KB: ${verdict(run.packedBytes < 100 * 1024)}`);
@@ -107,7 +120,10 @@ function targetsFor(row, m, ctx) {
 function cells(row, ctx) {
 	const m = summarize(row);
 	const L = latencyOf(row, ctx);
-	const runsNote = row.runs.length < ctx.repeats && !row.extrapolatedFrom && row.key !== 'package' ? ` (${row.runs.length} of ${ctx.repeats} runs: time budget)` : '';
+	const runsNote =
+		row.runs.length < ctx.repeats && !row.extrapolatedFrom && row.key !== 'package'
+			? ` (${row.runs.length} of ${ctx.repeats} runs: time budget)`
+			: '';
 	if (row.key === 'package') {
 		const run = row.runs[0];
 		return [
@@ -122,12 +138,15 @@ function cells(row, ctx) {
 			targetsFor(row, m, ctx),
 		];
 	}
-	if (row.runs.length === 0) return [labelOf(row), String(row.n), 'not run (time budget)', '', '', '', '', '', ''];
+	if (row.runs.length === 0)
+		return [labelOf(row), String(row.n), 'not run (time budget)', '', '', '', '', '', ''];
 	const wall = row.extrapolatedFrom
 		? `≈ ${fmt.s(m.wallMs)} (extrapolated ×${row.n / row.extrapolatedFrom} from N=${row.extrapolatedFrom})`
 		: `${fmt.s(m.wallMs)}${row.runs.length > 1 ? ` (${fmt.s(m.wallMin)}–${fmt.s(m.wallMax)})` : ''}${row.key === 'callbacks' ? `; submit run ${fmt.s(m.submitMs)}` : ''}`;
 	const delay =
-		m.delayMeanMs === undefined ? '—' : `${fmt.s(m.delayMeanMs)} s = ${fmt.pct(m.delayMeanMs / L)} of L (max ${fmt.s(m.delayMaxMs)} s)`;
+		m.delayMeanMs === undefined
+			? '—'
+			: `${fmt.s(m.delayMeanMs)} s = ${fmt.pct(m.delayMeanMs / L)} of L (max ${fmt.s(m.delayMaxMs)} s)`;
 	let rss;
 	if (row.key === 'memory') {
 		rss = `idle ${fmt.mb(m.baseline)} → peak ${fmt.mb(m.peakMain)}: **+${fmt.mb(m.aboveBaseline)}** = ${fmt.x(m.aboveBaseline / m.largestImage, 1)}× the largest image (${fmt.mb1(m.largestImage)}), ${fmt.x(m.aboveBaseline / m.sumImages)}× the sum (${fmt.mb(m.sumImages)}); after the run and a full GC: ${fmt.mb(m.afterRss)}; same N without Download Images: +${fmt.mb(m.controlAbove)}`;

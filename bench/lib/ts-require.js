@@ -11,7 +11,10 @@ const REPO = path.resolve(__dirname, '..', '..');
 
 if (!require.extensions['.ts']) {
 	require.extensions['.ts'] = function compileTs(module, filename) {
-		if (!filename.startsWith(REPO + path.sep) || filename.includes(`${path.sep}node_modules${path.sep}`)) {
+		if (
+			!filename.startsWith(REPO + path.sep) ||
+			filename.includes(`${path.sep}node_modules${path.sep}`)
+		) {
 			throw new Error(`bench/lib/ts-require: refusing to compile ${filename}`);
 		}
 		const source = fs.readFileSync(filename, 'utf8');

@@ -40,10 +40,14 @@ function taskMetrics(stats, n) {
 		delayMaxMs: delays.length ? Math.max(...delays) : undefined,
 		delayP90Ms: quantile(delays, 0.9),
 		undetected: tasks.length - delays.length,
-		submitSpreadMs: tasks.length ? Math.max(...tasks.map((t) => t.createdAt)) - Math.min(...tasks.map((t) => t.createdAt)) : undefined,
+		submitSpreadMs: tasks.length
+			? Math.max(...tasks.map((t) => t.createdAt)) - Math.min(...tasks.map((t) => t.createdAt))
+			: undefined,
 		firstSubmitAt: tasks.length ? Math.min(...tasks.map((t) => t.createdAt)) : undefined,
 		lastCompletedAt: tasks.length ? Math.max(...tasks.map((t) => t.completedAt ?? 0)) : undefined,
-		lastDetectedAt: tasks.length ? Math.max(...tasks.map((t) => t.firstTerminalQueryAt ?? 0)) : undefined,
+		lastDetectedAt: tasks.length
+			? Math.max(...tasks.map((t) => t.firstTerminalQueryAt ?? 0))
+			: undefined,
 	};
 }
 

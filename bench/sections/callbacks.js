@@ -20,7 +20,14 @@ async function runOnce(ctx, { harness, pkg, emu, n, label }) {
 		credentials: { maxApi: { apiKey: emu.apiKey, baseUrl: emu.url } },
 		nodeName: 'Max API Trigger',
 		runTimeoutMs: timeoutMs,
-		nodes: [{ name: 'Max API Trigger', type: TRIGGER_TYPE, parameters: { secretToken: SECRET }, credentials: CREDENTIAL_REF }],
+		nodes: [
+			{
+				name: 'Max API Trigger',
+				type: TRIGGER_TYPE,
+				parameters: { secretToken: SECRET },
+				credentials: CREDENTIAL_REF,
+			},
+		],
 	});
 	try {
 		const rssBefore = process.memoryUsage.rss();
@@ -38,13 +45,19 @@ async function runOnce(ctx, { harness, pkg, emu, n, label }) {
 			}),
 		);
 		const submitMs = Date.now() - started;
-		if (submitted.status !== 'success') throw new Error(`callback submit run (N=${n}) ended ${submitted.status}: ${submitted.error?.message}`);
+		if (submitted.status !== 'success')
+			throw new Error(
+				`callback submit run (N=${n}) ended ${submitted.status}: ${submitted.error?.message}`,
+			);
 		const runs = await server.waitForRuns(n, timeoutMs);
 		const wallMs = Date.now() - started;
 		const peak = sampler.stop();
 		const items = runs.map((run) => run.outputOf('Max API Trigger')[0]);
 		const ok = items.filter((item) => item?.json.status === 'SUCCESS' && item.binary?.data).length;
-		if (ok !== n) throw new Error(`callbacks (N=${n}): ${ok}/${n} trigger runs with a successful task and its image`);
+		if (ok !== n)
+			throw new Error(
+				`callbacks (N=${n}): ${ok}/${n} trigger runs with a successful task and its image`,
+			);
 		const metrics = taskMetrics(await emu.stats(), n);
 		return { wallMs, submitMs, peakRss: peak.main, rssBefore, ...metrics };
 	} finally {

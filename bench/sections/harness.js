@@ -24,7 +24,15 @@ const CREDENTIAL_REF = { maxApi: { id: '1', name: 'Max API account' } };
  * `expectedSeconds` sets the node's Expected Duration option: how long the user tells the node its tasks
  * take. Left out, the node waits by the catalog's usual time of the model (GPT Image 2: 15 s).
  */
-function maxApiWorkflow({ pkg, emu, prompts, parameters = {}, options = {}, expectedSeconds, timeoutMs }) {
+function maxApiWorkflow({
+	pkg,
+	emu,
+	prompts,
+	parameters = {},
+	options = {},
+	expectedSeconds,
+	timeoutMs,
+}) {
 	if (expectedSeconds !== undefined) options = { ...options, expectedDuration: expectedSeconds };
 	return {
 		pkg,
@@ -36,7 +44,14 @@ function maxApiWorkflow({ pkg, emu, prompts, parameters = {}, options = {}, expe
 			{
 				name: 'Max API',
 				type: NODE_TYPE,
-				parameters: { resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}', ratio: '1:1', ...parameters, options },
+				parameters: {
+					resource: 'image',
+					operation: 'textToImage',
+					prompt: '={{ $json.prompt }}',
+					ratio: '1:1',
+					...parameters,
+					options,
+				},
 				credentials: CREDENTIAL_REF,
 			},
 		],

@@ -22,8 +22,15 @@ const { peakFigures, peaksAgainstControl } = require('../lib/n8n-memory');
 const { repeatRuns, taskMetrics } = require('../lib/util');
 const { startRealN8n, node, main, itemsCode } = require('./realn8n');
 
-function workflow(n, credentialId, { label = 'memory', resolution = '4k', download = true, expectedSeconds } = {}) {
-	const options = { ...(expectedSeconds !== undefined ? { expectedDuration: expectedSeconds } : {}), ...(download ? {} : { downloadImages: false }) };
+function workflow(
+	n,
+	credentialId,
+	{ label = 'memory', resolution = '4k', download = true, expectedSeconds } = {},
+) {
+	const options = {
+		...(expectedSeconds !== undefined ? { expectedDuration: expectedSeconds } : {}),
+		...(download ? {} : { downloadImages: false }),
+	};
 	return {
 		name: `bench memory N=${n} ${resolution}${download ? '' : ' no download'}`,
 		nodes: [
@@ -33,7 +40,15 @@ function workflow(n, credentialId, { label = 'memory', resolution = '4k', downlo
 				'Max API',
 				'n8n-nodes-maxapi.maxApi',
 				1,
-				{ resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}', ratio: '16:9', resolution, n: 1, options },
+				{
+					resource: 'image',
+					operation: 'textToImage',
+					prompt: '={{ $json.prompt }}',
+					ratio: '16:9',
+					resolution,
+					n: 1,
+					options,
+				},
 				{ credentials: { maxApi: { id: credentialId, name: 'Max API (bench)' } } },
 			),
 		],
@@ -45,11 +60,16 @@ function workflow(n, credentialId, { label = 'memory', resolution = '4k', downlo
 async function execute(n8n, workflowId, n, timeoutMs, { download = true } = {}) {
 	const execution = await n8n.runWorkflowManually(workflowId, { timeoutMs });
 	if (execution.status !== 'success') {
-		throw new Error(`memory run (N=${n}) ended ${execution.status}: ${JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500)}`);
+		throw new Error(
+			`memory run (N=${n}) ended ${execution.status}: ${JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500)}`,
+		);
 	}
 	const items = execution.data.resultData.runData['Max API'][0].data.main[0];
-	const withImage = items.filter((item) => item.json.status === 'SUCCESS' && (!download || item.binary?.data));
-	if (withImage.length !== n) throw new Error(`memory run (N=${n}): ${withImage.length}/${n} items with an image`);
+	const withImage = items.filter(
+		(item) => item.json.status === 'SUCCESS' && (!download || item.binary?.data),
+	);
+	if (withImage.length !== n)
+		throw new Error(`memory run (N=${n}): ${withImage.length}/${n} items with an image`);
 	return withImage;
 }
 
@@ -57,10 +77,19 @@ async function runOnce(ctx, { emu, n }) {
 	const instance = await startRealN8n(ctx, { inspector: true });
 	try {
 		const { n8n } = instance;
-		const credentialId = (await n8n.createCredential('maxApi', 'Max API (bench)', { apiKey: emu.apiKey, baseUrl: emu.url })).id;
-		const warm = await n8n.createWorkflow(workflow(1, credentialId, { label: 'warm-up #latency:0', resolution: '1k' }));
+		const credentialId = (
+			await n8n.createCredential('maxApi', 'Max API (bench)', {
+				apiKey: emu.apiKey,
+				baseUrl: emu.url,
+			})
+		).id;
+		const warm = await n8n.createWorkflow(
+			workflow(1, credentialId, { label: 'warm-up #latency:0', resolution: '1k' }),
+		);
 		const expectedSeconds = ctx.L / 1000;
-		const control = await n8n.createWorkflow(workflow(n, credentialId, { label: 'control', download: false, expectedSeconds }));
+		const control = await n8n.createWorkflow(
+			workflow(n, credentialId, { label: 'control', download: false, expectedSeconds }),
+		);
 		const measured = await n8n.createWorkflow(workflow(n, credentialId, { expectedSeconds }));
 		const timeoutMs = Math.max(120_000, 20 * ctx.L + n * 5000);
 		await execute(n8n, warm.id, 1, 60_000);
@@ -74,7 +103,8 @@ async function runOnce(ctx, { emu, n }) {
 		const metrics = taskMetrics(await emu.stats(), n);
 		// Size of the images: the Content-Length the emulator serves (every 4k 16:9 noise PNG has the same size).
 		const sizes = [];
-		for (const item of peaks.result.slice(0, 3)) sizes.push(Number((await request('HEAD', item.json.urls[0])).headers['content-length']));
+		for (const item of peaks.result.slice(0, 3))
+			sizes.push(Number((await request('HEAD', item.json.urls[0])).headers['content-length']));
 		const largest = Math.max(...sizes);
 		return { ...peakFigures(peaks), largestImage: largest, sumImages: largest * n, ...metrics };
 	} finally {

@@ -34,17 +34,27 @@ function workflow(n, emuUrl, credentialId) {
 					...auth,
 					sendBody: true,
 					specifyBody: 'json',
-					jsonBody: "={{ JSON.stringify({ model: 'gpt-image-2/text-to-image', input: { prompt: $json.prompt, ratio: '1:1' } }) }}",
+					jsonBody:
+						"={{ JSON.stringify({ model: 'gpt-image-2/text-to-image', input: { prompt: $json.prompt, ratio: '1:1' } }) }}",
 					options: {},
 				},
 				{ credentials },
 			),
-			node('Wait', 'n8n-nodes-base.wait', 1.1, { resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' }),
+			node('Wait', 'n8n-nodes-base.wait', 1.1, {
+				resume: 'timeInterval',
+				amount: WAIT_SECONDS,
+				unit: 'seconds',
+			}),
 			node(
 				'Query',
 				'n8n-nodes-base.httpRequest',
 				4.2,
-				{ method: 'GET', url: `={{ '${emuUrl}/api/v1/task/' + $json.data.taskId }}`, ...auth, options: {} },
+				{
+					method: 'GET',
+					url: `={{ '${emuUrl}/api/v1/task/' + $json.data.taskId }}`,
+					...auth,
+					options: {},
+				},
 				{ credentials },
 			),
 			node('Finished?', 'n8n-nodes-base.if', 2.2, {
@@ -53,7 +63,8 @@ function workflow(n, emuUrl, credentialId) {
 					conditions: [
 						{
 							id: '9f1d3a52-0000-4000-8000-000000000001',
-							leftValue: "={{ ['SUCCESS', 'FAILURE', 'TIMEOUT', 'CANCELLED'].includes($json.data.status) }}",
+							leftValue:
+								"={{ ['SUCCESS', 'FAILURE', 'TIMEOUT', 'CANCELLED'].includes($json.data.status) }}",
 							rightValue: '',
 							operator: { type: 'boolean', operation: 'true', singleValue: true },
 						},
@@ -82,18 +93,32 @@ function workflow(n, emuUrl, credentialId) {
 
 async function runOnce(ctx, { n8n, emu, workflowId, n }) {
 	await emu.reset();
-	const execution = await n8n.runWorkflowManually(workflowId, { timeoutMs: Math.max(120_000, 40 * ctx.L + n * 2000) });
+	const execution = await n8n.runWorkflowManually(workflowId, {
+		timeoutMs: Math.max(120_000, 40 * ctx.L + n * 2000),
+	});
 	if (execution.status !== 'success') {
-		throw new Error(`no-code run (N=${n}) ended ${execution.status}: ${JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500)}`);
+		throw new Error(
+			`no-code run (N=${n}) ended ${execution.status}: ${JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500)}`,
+		);
 	}
 	const runData = execution.data.resultData.runData;
-	const downloaded = (runData.Download ?? []).reduce((sum, run) => sum + (run.data?.main?.[0]?.filter((item) => item.binary?.data).length ?? 0), 0);
-	if (downloaded !== n) throw new Error(`no-code run (N=${n}): ${downloaded}/${n} images downloaded`);
+	const downloaded = (runData.Download ?? []).reduce(
+		(sum, run) => sum + (run.data?.main?.[0]?.filter((item) => item.binary?.data).length ?? 0),
+		0,
+	);
+	if (downloaded !== n)
+		throw new Error(`no-code run (N=${n}): ${downloaded}/${n} images downloaded`);
 	const submitStart = runData.Submit[0].startTime;
 	let end = 0;
-	for (const runs of Object.values(runData)) for (const run of runs) end = Math.max(end, run.startTime + run.executionTime);
+	for (const runs of Object.values(runData))
+		for (const run of runs) end = Math.max(end, run.startTime + run.executionTime);
 	const executionMs = Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt);
-	return { wallMs: end - submitStart, executionMs, loops: runData.Query.length, ...taskMetrics(await emu.stats(), n) };
+	return {
+		wallMs: end - submitStart,
+		executionMs,
+		loops: runData.Query.length,
+		...taskMetrics(await emu.stats(), n),
+	};
 }
 
 async function run(ctx) {
@@ -104,7 +129,10 @@ async function run(ctx) {
 		instance = await startRealN8n(ctx);
 		const { n8n } = instance;
 		const credentialId = (
-			await n8n.createCredential('httpHeaderAuth', 'Max API header (bench)', { name: 'Authorization', value: `Bearer ${emu.apiKey}` })
+			await n8n.createCredential('httpHeaderAuth', 'Max API header (bench)', {
+				name: 'Authorization',
+				value: `Bearer ${emu.apiKey}`,
+			})
 		).id;
 		const warm = await n8n.createWorkflow(workflow(1, emu.url, credentialId));
 		await runOnce({ ...ctx, L: 0 }, { n8n, emu, workflowId: warm.id, n: 1 });
@@ -113,7 +141,9 @@ async function run(ctx) {
 			const runs = [];
 			for (let r = 0; r < ctx.repeats && ctx.timeLeft(); r++) {
 				const one = await runOnce(ctx, { n8n, emu, workflowId: wf.id, n });
-				ctx.log(`no-code N=${n} #${r + 1}: wall ${(one.wallMs / 1000).toFixed(2)} s (execution ${(one.executionMs / 1000).toFixed(2)} s, ${one.loops} loops), ${one.requestsPerTask.toFixed(2)} req/task, delay ${Math.round(one.delayMeanMs)} ms`);
+				ctx.log(
+					`no-code N=${n} #${r + 1}: wall ${(one.wallMs / 1000).toFixed(2)} s (execution ${(one.executionMs / 1000).toFixed(2)} s, ${one.loops} loops), ${one.requestsPerTask.toFixed(2)} req/task, delay ${Math.round(one.delayMeanMs)} ms`,
+				);
 				runs.push(one);
 			}
 			rows.push({ key: 'nocode', n, runs });

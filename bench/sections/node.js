@@ -31,7 +31,11 @@ function usualSeconds(ctx) {
  */
 function schedstat(pid) {
 	try {
-		const [onCpuNs, waitNs] = fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+		const [onCpuNs, waitNs] = fs
+			.readFileSync(`/proc/${pid}/schedstat`, 'utf8')
+			.trim()
+			.split(/\s+/)
+			.map(Number);
 		return { onCpuMs: onCpuNs / 1e6, waitMs: waitNs / 1e6 };
 	} catch {
 		return undefined;
@@ -39,12 +43,18 @@ function schedstat(pid) {
 }
 
 const schedDelta = (before, after) =>
-	before && after ? { onCpuMs: Math.round(after.onCpuMs - before.onCpuMs), waitMs: Math.round(after.waitMs - before.waitMs) } : undefined;
+	before && after
+		? {
+				onCpuMs: Math.round(after.onCpuMs - before.onCpuMs),
+				waitMs: Math.round(after.waitMs - before.waitMs),
+			}
+		: undefined;
 
 /** schedstat of the bench's and the emulator's main threads every 100 ms, to split a run into phases. */
 function startSchedSampler(emuPid) {
 	const samples = [];
-	const sample = () => samples.push({ t: Date.now(), bench: schedstat(process.pid), emulator: schedstat(emuPid) });
+	const sample = () =>
+		samples.push({ t: Date.now(), bench: schedstat(process.pid), emulator: schedstat(emuPid) });
 	sample();
 	const timer = setInterval(sample, 100);
 	return {
@@ -57,26 +67,45 @@ function startSchedSampler(emuPid) {
  * waiting for one (from the samples nearest the bounds).
  */
 function phaseSplit(samples, bounds) {
-	const at = (t) => samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]);
+	const at = (t) =>
+		samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]);
 	return bounds.map(({ name, from, to }) => {
 		const a = at(from);
 		const b = at(to);
-		return { name, wallMs: Math.round(to - from), bench: schedDelta(a.bench, b.bench), emulator: schedDelta(a.emulator, b.emulator) };
+		return {
+			name,
+			wallMs: Math.round(to - from),
+			bench: schedDelta(a.bench, b.bench),
+			emulator: schedDelta(a.emulator, b.emulator),
+		};
 	});
 }
 
 const describePhases = (phases) =>
 	phases
-		.map((p) => `${p.name} ${(p.wallMs / 1000).toFixed(1)} s${p.bench ? ` (bench CPU ${(p.bench.onCpuMs / 1000).toFixed(1)} + wait ${(p.bench.waitMs / 1000).toFixed(1)} s, emulator ${(p.emulator.onCpuMs / 1000).toFixed(1)} + ${(p.emulator.waitMs / 1000).toFixed(1)} s)` : ''}`)
+		.map(
+			(p) =>
+				`${p.name} ${(p.wallMs / 1000).toFixed(1)} s${p.bench ? ` (bench CPU ${(p.bench.onCpuMs / 1000).toFixed(1)} + wait ${(p.bench.waitMs / 1000).toFixed(1)} s, emulator ${(p.emulator.onCpuMs / 1000).toFixed(1)} + ${(p.emulator.waitMs / 1000).toFixed(1)} s)` : ''}`,
+		)
 		.join('; ');
 
 /** The row groups of the section, in table order. */
 function variants(ctx) {
 	const usual = usualSeconds(ctx);
 	const nodeOptions = ctx.nodeOptions;
-	const groups = [{ group: 0, L: ctx.L, expectedSeconds: ctx.L / 1000, sizes: ctx.nodeSizes, usualSeconds: usual }];
-	if (usual === undefined || ctx.L < usual * 1000) groups.push({ group: 1, L: ctx.L, sizes: [1], informational: true, usualSeconds: usual });
-	if (ctx.realL && ctx.realL !== ctx.L) groups.push({ group: 2, L: ctx.realL, sizes: ctx.nodeSizes, usualSeconds: usual });
+	const groups = [
+		{
+			group: 0,
+			L: ctx.L,
+			expectedSeconds: ctx.L / 1000,
+			sizes: ctx.nodeSizes,
+			usualSeconds: usual,
+		},
+	];
+	if (usual === undefined || ctx.L < usual * 1000)
+		groups.push({ group: 1, L: ctx.L, sizes: [1], informational: true, usualSeconds: usual });
+	if (ctx.realL && ctx.realL !== ctx.L)
+		groups.push({ group: 2, L: ctx.realL, sizes: ctx.nodeSizes, usualSeconds: usual });
 	return groups.map((g) => ({ ...g, nodeOptions }));
 }
 
@@ -89,16 +118,29 @@ async function runOnce(ctx, { harness, pkg, emu, n, label, L, expectedSeconds })
 	const schedSampler = startSchedSampler(emu.pid);
 	const started = Date.now();
 	const result = await harness.runWorkflow(
-		maxApiWorkflow({ pkg, emu, prompts, expectedSeconds, options: ctx.nodeOptions ?? {}, timeoutMs: Math.max(60_000, 20 * L + n * 500) }),
+		maxApiWorkflow({
+			pkg,
+			emu,
+			prompts,
+			expectedSeconds,
+			options: ctx.nodeOptions ?? {},
+			timeoutMs: Math.max(60_000, 20 * L + n * 500),
+		}),
 	);
 	const ended = Date.now();
 	const samples = schedSampler.stop();
 	const peak = sampler.stop();
-	if (result.status !== 'success') throw new Error(`node run (N=${n}) ended ${result.status}: ${result.error?.message}`);
+	if (result.status !== 'success')
+		throw new Error(`node run (N=${n}) ended ${result.status}: ${result.error?.message}`);
 	const out = result.outputOf('Max API');
 	const download = ctx.nodeOptions?.downloadImages !== false;
-	const ok = out.filter((item) => item.json.status === 'SUCCESS' && (!download || item.binary?.data)).length;
-	if (out.length !== n || ok !== n) throw new Error(`node run (N=${n}): ${ok}/${out.length} items succeeded${download ? ' with an image' : ''}`);
+	const ok = out.filter(
+		(item) => item.json.status === 'SUCCESS' && (!download || item.binary?.data),
+	).length;
+	if (out.length !== n || ok !== n)
+		throw new Error(
+			`node run (N=${n}): ${ok}/${out.length} items succeeded${download ? ' with an image' : ''}`,
+		);
 	const stats = await emu.stats();
 	const metrics = taskMetrics(stats, n);
 	// Where the wall time goes (emulator and bench share the clock): until the first submit, the
@@ -118,8 +160,18 @@ async function runOnce(ctx, { harness, pkg, emu, n, label, L, expectedSeconds })
 	]);
 	const sched = phaseSplit(samples, [{ name: 'run', from: started, to: ended }])[0];
 	const queriesHistogram = {};
-	for (const task of Object.values(stats.byTask)) queriesHistogram[task.queries] = (queriesHistogram[task.queries] ?? 0) + 1;
-	return { wallMs: ended - started, peakRss: peak.main, rssBefore, ...metrics, ...phases, queriesHistogram, sched: { bench: sched.bench, emulator: sched.emulator }, phaseSplit: split };
+	for (const task of Object.values(stats.byTask))
+		queriesHistogram[task.queries] = (queriesHistogram[task.queries] ?? 0) + 1;
+	return {
+		wallMs: ended - started,
+		peakRss: peak.main,
+		rssBefore,
+		...metrics,
+		...phases,
+		queriesHistogram,
+		sched: { bench: sched.bench, emulator: sched.emulator },
+		phaseSplit: split,
+	};
 }
 
 async function run(ctx) {
@@ -137,14 +189,27 @@ async function run(ctx) {
 					ctx,
 					'node',
 					variant.sizes,
-					async (n, r) => await runOnce(ctx, { harness, pkg, emu, n, label: `node r${r}`, L, expectedSeconds: variant.expectedSeconds }),
+					async (n, r) =>
+						await runOnce(ctx, {
+							harness,
+							pkg,
+							emu,
+							n,
+							label: `node r${r}`,
+							L,
+							expectedSeconds: variant.expectedSeconds,
+						}),
 					(one) =>
 						`${name}: wall ${(one.wallMs / 1000).toFixed(2)} s, ${one.requestsPerTask.toFixed(2)} req/task ` +
-						`(tasks by queries: ${Object.entries(one.queriesHistogram).map(([q, count]) => `${q}q×${count}`).join(' ')}), ` +
+						`(tasks by queries: ${Object.entries(one.queriesHistogram)
+							.map(([q, count]) => `${q}q×${count}`)
+							.join(' ')}), ` +
 						`delay mean ${Math.round(one.delayMeanMs)} ms, p90 ${Math.round(one.delayP90Ms)} ms, max ${Math.round(one.delayMaxMs)} ms; ` +
 						`first submit after ${one.toFirstSubmitMs} ms, submits spread over ${one.submitSpreadMs} ms, ` +
 						`last completion seen ${one.lastCompletedToDetectedMs} ms late, last detection to end ${one.lastDetectedToEndMs} ms; ` +
-						(one.sched.bench ? `main thread on CPU ${one.sched.bench.onCpuMs} ms, waiting for a CPU ${one.sched.bench.waitMs} ms (emulator: ${one.sched.emulator?.onCpuMs} / ${one.sched.emulator?.waitMs} ms); ` : '') +
+						(one.sched.bench
+							? `main thread on CPU ${one.sched.bench.onCpuMs} ms, waiting for a CPU ${one.sched.bench.waitMs} ms (emulator: ${one.sched.emulator?.onCpuMs} / ${one.sched.emulator?.waitMs} ms); `
+							: '') +
 						`peak RSS ${Math.round(one.peakRss / 1048576)} MB; phases: ${describePhases(one.phaseSplit)}`,
 				);
 				const { sizes, ...rest } = variant;

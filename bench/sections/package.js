@@ -7,11 +7,15 @@ const { REPO } = require('../lib/ts-require');
 
 async function run(ctx) {
 	const { findNpmCli } = require(path.join(REPO, 'scripts', 'n8n-install.js'));
-	const out = execFileSync(process.execPath, [findNpmCli(), 'pack', '--dry-run', '--json', '--ignore-scripts'], {
-		cwd: ctx.packageDir,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const out = execFileSync(
+		process.execPath,
+		[findNpmCli(), 'pack', '--dry-run', '--json', '--ignore-scripts'],
+		{
+			cwd: ctx.packageDir,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	const [info] = JSON.parse(out.slice(out.indexOf('[')));
 	const pkg = JSON.parse(fs.readFileSync(path.join(ctx.packageDir, 'package.json'), 'utf8'));
 	const runtimeDeps = [
@@ -23,7 +27,15 @@ async function run(ctx) {
 		{
 			key: 'package',
 			n: undefined,
-			runs: [{ packedBytes: info.size, unpackedBytes: info.unpackedSize, files: info.entryCount, runtimeDeps, peerDeps: Object.keys(pkg.peerDependencies ?? {}) }],
+			runs: [
+				{
+					packedBytes: info.size,
+					unpackedBytes: info.unpackedSize,
+					files: info.entryCount,
+					runtimeDeps,
+					peerDeps: Object.keys(pkg.peerDependencies ?? {}),
+				},
+			],
 		},
 	];
 }

@@ -42,7 +42,9 @@ async function startRealN8n(ctx, { inspector = false } = {}) {
 		expectNodeTypes: ['n8n-nodes-maxapi.maxApi'],
 	});
 	const unregister = register('n8n', () => n8n.stop());
-	ctx.log(`real n8n ${runtime.n8nVersion} (Node ${runtime.nodeVersion}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${n8n.url}, pid ${n8n.pid}`);
+	ctx.log(
+		`real n8n ${runtime.n8nVersion} (Node ${runtime.nodeVersion}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${n8n.url}, pid ${n8n.pid}`,
+	);
 	return {
 		n8n,
 		runtime,
@@ -58,12 +60,23 @@ let position = 0;
 /** A node of an n8n workflow as the editor exports it. */
 function node(name, type, typeVersion, parameters, extra = {}) {
 	position += 220;
-	return { id: crypto.randomUUID(), name, type, typeVersion, position: [position, 0], parameters, ...extra };
+	return {
+		id: crypto.randomUUID(),
+		name,
+		type,
+		typeVersion,
+		position: [position, 0],
+		parameters,
+		...extra,
+	};
 }
 
-const main = (...targets) => ({ main: targets.map((t) => (t ? [{ node: t, type: 'main', index: 0 }] : [])) });
+const main = (...targets) => ({
+	main: targets.map((t) => (t ? [{ node: t, type: 'main', index: 0 }] : [])),
+});
 
 /** The Code node's JS: N items with a prompt each. */
-const itemsCode = (n, label) => `return Array.from({ length: ${n} }, (_, i) => ({ json: { prompt: ${JSON.stringify(label)} + ' ' + i } }));`;
+const itemsCode = (n, label) =>
+	`return Array.from({ length: ${n} }, (_, i) => ({ json: { prompt: ${JSON.stringify(label)} + ' ' + i } }));`;
 
 module.exports = { startRealN8n, node, main, itemsCode };

@@ -25,7 +25,8 @@ async function runOnce(ctx, { emu, n, label, intervalMs = 3000 }) {
 	const wallMs = Date.now() - started;
 	const peak = sampler.stop();
 	const ok = results.filter((r) => r.status === 'SUCCESS' && r.bytes > 0).length;
-	if (ok !== n) throw new Error(`reference strategy (N=${n}): ${ok}/${n} tasks succeeded with an image`);
+	if (ok !== n)
+		throw new Error(`reference strategy (N=${n}): ${ok}/${n} tasks succeeded with an image`);
 	return { wallMs, peakRss: peak.main, rssBefore, ...taskMetrics(await emu.stats(), n) };
 }
 
@@ -37,13 +38,25 @@ async function run(ctx) {
 		for (const n of ctx.sizes) {
 			if (n > ctx.referenceMaxN) {
 				const base = rows.filter((row) => !row.extrapolatedFrom).at(-1);
-				if (base) rows.push({ key: 'reference', n, extrapolatedFrom: base.n, runs: base.runs.map((one) => ({ ...one, wallMs: (one.wallMs * n) / base.n, peakRss: undefined })) });
+				if (base)
+					rows.push({
+						key: 'reference',
+						n,
+						extrapolatedFrom: base.n,
+						runs: base.runs.map((one) => ({
+							...one,
+							wallMs: (one.wallMs * n) / base.n,
+							peakRss: undefined,
+						})),
+					});
 				continue;
 			}
 			const runs = [];
 			for (let r = 0; r < ctx.repeats && ctx.timeLeft(); r++) {
 				const one = await runOnce(ctx, { emu, n, label: `reference r${r}` });
-				ctx.log(`reference N=${n} #${r + 1}: wall ${(one.wallMs / 1000).toFixed(2)} s, ${one.requestsPerTask.toFixed(2)} req/task, delay ${Math.round(one.delayMeanMs)} ms`);
+				ctx.log(
+					`reference N=${n} #${r + 1}: wall ${(one.wallMs / 1000).toFixed(2)} s, ${one.requestsPerTask.toFixed(2)} req/task, delay ${Math.round(one.delayMeanMs)} ms`,
+				);
 				runs.push(one);
 			}
 			rows.push({ key: 'reference', n, runs });

@@ -40,7 +40,10 @@ function videoWorkflow(credentialId, { download, expectedSeconds }) {
 					duration: 8,
 					// The emulated task takes L: the node is told so (Expected Duration), else it would wait for
 					// Veo's usual 60 s before its second query, and both runs would mostly measure n8n idling.
-					options: { expectedDuration: expectedSeconds, ...(download ? {} : { downloadImages: false }) },
+					options: {
+						expectedDuration: expectedSeconds,
+						...(download ? {} : { downloadImages: false }),
+					},
 				},
 				{ credentials: { maxApi: { id: credentialId, name: 'Max API (bench)' } } },
 			),
@@ -60,7 +63,15 @@ function warmWorkflow(credentialId) {
 				'Max API',
 				'n8n-nodes-maxapi.maxApi',
 				1,
-				{ resource: 'image', operation: 'textToImage', prompt: 'warm-up #latency:0', ratio: '1:1', resolution: '1k', n: 1, options: {} },
+				{
+					resource: 'image',
+					operation: 'textToImage',
+					prompt: 'warm-up #latency:0',
+					ratio: '1:1',
+					resolution: '1k',
+					n: 1,
+					options: {},
+				},
 				{ credentials: { maxApi: { id: credentialId, name: 'Max API (bench)' } } },
 			),
 		],
@@ -72,12 +83,16 @@ function warmWorkflow(credentialId) {
 async function execute(n8n, workflowId, timeoutMs, { download }) {
 	const execution = await n8n.runWorkflowManually(workflowId, { timeoutMs });
 	if (execution.status !== 'success') {
-		throw new Error(`video run ended ${execution.status}: ${JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500)}`);
+		throw new Error(
+			`video run ended ${execution.status}: ${JSON.stringify(execution.data?.resultData?.error ?? {}).slice(0, 500)}`,
+		);
 	}
 	const items = execution.data.resultData.runData['Max API'][0].data.main[0];
 	const item = items.length === 1 ? items[0] : undefined;
 	if (item?.json.status !== 'SUCCESS' || (download && !item.binary?.data)) {
-		throw new Error(`video run: expected one SUCCESS item${download ? ' with binary data' : ''}, got ${JSON.stringify(items.map((i) => ({ json: i.json, binary: Object.keys(i.binary ?? {}) }))).slice(0, 500)}`);
+		throw new Error(
+			`video run: expected one SUCCESS item${download ? ' with binary data' : ''}, got ${JSON.stringify(items.map((i) => ({ json: i.json, binary: Object.keys(i.binary ?? {}) }))).slice(0, 500)}`,
+		);
 	}
 	return { executionId: execution.id, item };
 }
@@ -136,11 +151,20 @@ async function runOnce(ctx, { emu, videoBytes }) {
 	const instance = await startRealN8n(ctx, { inspector: true });
 	try {
 		const { n8n } = instance;
-		const credentialId = (await n8n.createCredential('maxApi', 'Max API (bench)', { apiKey: emu.apiKey, baseUrl: emu.url })).id;
+		const credentialId = (
+			await n8n.createCredential('maxApi', 'Max API (bench)', {
+				apiKey: emu.apiKey,
+				baseUrl: emu.url,
+			})
+		).id;
 		const warm = await n8n.createWorkflow(warmWorkflow(credentialId));
 		const expectedSeconds = ctx.L / 1000;
-		const control = await n8n.createWorkflow(videoWorkflow(credentialId, { download: false, expectedSeconds }));
-		const measured = await n8n.createWorkflow(videoWorkflow(credentialId, { download: true, expectedSeconds }));
+		const control = await n8n.createWorkflow(
+			videoWorkflow(credentialId, { download: false, expectedSeconds }),
+		);
+		const measured = await n8n.createWorkflow(
+			videoWorkflow(credentialId, { download: true, expectedSeconds }),
+		);
 		// Time for the task (L) and the download (the emulator serves ~0.5 GB/s on loopback; slow disks are slower).
 		const timeoutMs = 20 * ctx.L + 120_000 + Math.ceil(videoBytes / MB) * 1000;
 		await execute(n8n, warm.id, 60_000, { download: true });
@@ -157,7 +181,11 @@ async function runOnce(ctx, { emu, videoBytes }) {
 		const file = findStoredFile(n8n.userFolder, binary.id);
 		const onDisk = file ? mp4BoxesOnDisk(file) : undefined;
 		const storedBytes = onDisk?.total;
-		const storedOk = binary.bytes === videoBytes && storedBytes === videoBytes && onDisk.endsAtEof && onDisk.boxes[0]?.type === 'ftyp';
+		const storedOk =
+			binary.bytes === videoBytes &&
+			storedBytes === videoBytes &&
+			onDisk.endsAtEof &&
+			onDisk.boxes[0]?.type === 'ftyp';
 		return {
 			...peakFigures(peaks),
 			extraPeak: peaks.aboveBaseline - peaks.controlAbove,

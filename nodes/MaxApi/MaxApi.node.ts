@@ -42,7 +42,8 @@ export class MaxApi implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: subtitleExpression([image.operations, video.operations, task.operations]),
-		description: 'Generate images and videos with GPT Image 2, Seedream, Nano Banana, Grok Imagine, Veo 3.1 and Seedance on Max API',
+		description:
+			'Generate images and videos with GPT Image 2, Seedream, Nano Banana, Grok Imagine, Veo 3.1 and Seedance on Max API',
 		defaults: { name: 'Max API' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -50,8 +50,10 @@ export class MaxApiTrigger implements INodeType {
 				active: `<b>While building your workflow</b>, click 'Execute step': this node listens on its Test URL for one callback. ${SEND_TO_TEST_URL} The run shows up in this editor.<br /><br /><b>Your workflow is published</b>: every callback to the Production URL also starts a run, listed in the workflow's executions.`,
 			},
 			activationHint: {
-				inactive: 'Once you have finished building your workflow, publish it: callbacks to the Production URL then start runs (they will not show up here).',
-				active: 'Callbacks to the Production URL also start runs, since this workflow is published (they will not show up here).',
+				inactive:
+					'Once you have finished building your workflow, publish it: callbacks to the Production URL then start runs (they will not show up here).',
+				active:
+					'Callbacks to the Production URL also start runs, since this workflow is published (they will not show up here).',
 			},
 		},
 		webhooks: [
@@ -125,7 +127,8 @@ export class MaxApiTrigger implements INodeType {
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: 'data',
-						description: 'Name of the binary field for the first file; further files get _1, _2… appended',
+						description:
+							'Name of the binary field for the first file; further files get _1, _2… appended',
 					},
 				],
 			},
@@ -158,7 +161,10 @@ export class MaxApiTrigger implements INodeType {
 		};
 		const reject = (rejection: Rejection, taskId?: string): IWebhookResponseData => {
 			// The reason goes to the log and to the caller; the token never does.
-			this.logger.warn(`Max API Trigger: callback rejected (${rejection.status}: ${rejection.reason})`, { taskId });
+			this.logger.warn(
+				`Max API Trigger: callback rejected (${rejection.status}: ${rejection.reason})`,
+				{ taskId },
+			);
 			return answer(rejection.status, { received: false, error: rejection.reason });
 		};
 
@@ -190,8 +196,15 @@ export class MaxApiTrigger implements INodeType {
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		const models = this.getNodeParameter('models', []) as string[];
 		const model = typeof task.input?.model === 'string' ? task.input.model : undefined;
-		if (!statuses.includes(task.status) || (models.length > 0 && (!model || !models.includes(model)))) {
-			return answer(200, { received: true, taskId: task.taskId, ignored: 'not selected by the trigger filters' });
+		if (
+			!statuses.includes(task.status) ||
+			(models.length > 0 && (!model || !models.includes(model)))
+		) {
+			return answer(200, {
+				received: true,
+				taskId: task.taskId,
+				ignored: 'not selected by the trigger filters',
+			});
 		}
 
 		// Answer Max API first: downloads can take longer than a callback sender waits.
@@ -203,7 +216,12 @@ export class MaxApiTrigger implements INodeType {
 		if ((options.downloadImages ?? true) && urls.length > 0) {
 			try {
 				const media = resultMedia(task, taskModel(task));
-				item.binary = await downloadTaskResults(this, { taskId: task.taskId, urls, media }, options.binaryPropertyName || 'data', 0);
+				item.binary = await downloadTaskResults(
+					this,
+					{ taskId: task.taskId, urls, media },
+					options.binaryPropertyName || 'data',
+					0,
+				);
 			} catch (error) {
 				// The callback was accepted: start the run anyway, with the URLs and the reason.
 				item.json.downloadError = (error as Error).message;
@@ -215,5 +233,7 @@ export class MaxApiTrigger implements INodeType {
 
 /** Every catalog model id, once (Seedream's ids serve text and image to image alike), by name. */
 function modelFilterOptions(): Array<{ name: string; value: string }> {
-	return MODEL_IDS.map((id) => ({ name: `${findModel(id)!.name} (${id})`, value: id })).sort((a, b) => a.name.localeCompare(b.name));
+	return MODEL_IDS.map((id) => ({ name: `${findModel(id)!.name} (${id})`, value: id })).sort(
+		(a, b) => a.name.localeCompare(b.name),
+	);
 }

@@ -15,7 +15,8 @@ export const TOKEN_HEADER = 'x-maxapi-token';
 export function withCallbackToken(callbackUrl: string, token: string): string {
 	if (token === '') return callbackUrl;
 	const url = new URL(callbackUrl);
-	if (!url.searchParams.has(TOKEN_QUERY_PARAMETER)) url.searchParams.set(TOKEN_QUERY_PARAMETER, token);
+	if (!url.searchParams.has(TOKEN_QUERY_PARAMETER))
+		url.searchParams.set(TOKEN_QUERY_PARAMETER, token);
 	return url.href;
 }
 
@@ -32,11 +33,20 @@ export function secretsMatch(given: string, expected: string): boolean {
 }
 
 /** 401 when a secret is configured and none was sent, 403 when the one sent is wrong. */
-export function checkSecret(expected: string, query: Record<string, unknown>, headers: Record<string, unknown>): Rejection | undefined {
+export function checkSecret(
+	expected: string,
+	query: Record<string, unknown>,
+	headers: Record<string, unknown>,
+): Rejection | undefined {
 	if (expected === '') return undefined;
 	const fromQuery = query[TOKEN_QUERY_PARAMETER];
 	const fromHeader = headers[TOKEN_HEADER];
-	const given = typeof fromQuery === 'string' ? fromQuery : typeof fromHeader === 'string' ? fromHeader : undefined;
+	const given =
+		typeof fromQuery === 'string'
+			? fromQuery
+			: typeof fromHeader === 'string'
+				? fromHeader
+				: undefined;
 	if (given === undefined || given === '') return { status: 401, reason: 'missing token' };
 	return secretsMatch(given, expected) ? undefined : { status: 403, reason: 'wrong token' };
 }
@@ -51,12 +61,22 @@ export function parseCallbackBody(
 		return { rejection: { status: 413, reason: `body larger than ${MAX_CALLBACK_BYTES} bytes` } };
 	}
 	if (!contentType || !/^application\/(.+\+)?json\b/i.test(contentType)) {
-		return { rejection: { status: 415, reason: 'body is not JSON (Content-Type must be application/json)' } };
+		return {
+			rejection: {
+				status: 415,
+				reason: 'body is not JSON (Content-Type must be application/json)',
+			},
+		};
 	}
 	const envelope = body as { code?: unknown; data?: unknown } | undefined;
-	const data = envelope && typeof envelope === 'object' ? (envelope.data as Partial<TaskData> | undefined) : undefined;
+	const data =
+		envelope && typeof envelope === 'object'
+			? (envelope.data as Partial<TaskData> | undefined)
+			: undefined;
 	if (!data || typeof data !== 'object' || Array.isArray(data)) {
-		return { rejection: { status: 400, reason: 'body is not a Max API task envelope ({code, msg, data})' } };
+		return {
+			rejection: { status: 400, reason: 'body is not a Max API task envelope ({code, msg, data})' },
+		};
 	}
 	if (typeof data.taskId !== 'string' || !TASK_ID_PATTERN.test(data.taskId)) {
 		return { rejection: { status: 400, reason: 'body has no valid data.taskId' } };
@@ -76,7 +96,10 @@ export function checkAgainstApi(claimed: TaskData, actual: TaskData): Rejection 
 		return { status: 409, reason: `task is ${actual.status} at Max API, not finished` };
 	}
 	if (claimed.status !== actual.status) {
-		return { status: 409, reason: `callback says ${claimed.status} but Max API says ${actual.status}` };
+		return {
+			status: 409,
+			reason: `callback says ${claimed.status} but Max API says ${actual.status}`,
+		};
 	}
 	return undefined;
 }

@@ -1,7 +1,12 @@
 // Result download: Max API's result URLs expire after 7 days, so by default the images and videos are
 // copied into n8n binary data, where storage and email nodes expect them. Each file is streamed into
 // n8n's binary data store: in n8n's filesystem or S3 mode it is never held whole in memory.
-import { NodeOperationError, type IBinaryData, type IBinaryKeyData, type IN8nHttpFullResponse } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IBinaryData,
+	type IBinaryKeyData,
+	type IN8nHttpFullResponse,
+} from 'n8n-workflow';
 
 import type { MediaType } from './models';
 import { type MaxApiContext } from './transport/client';
@@ -12,7 +17,10 @@ import { sleepUnlessAborted } from './transport/retry';
  * The largest file accepted, per media type. A 4k PNG is around 10–25 MB; a 4k Veo video of 8 s or a
  * 1080p Seedance video of 15 s is well under 1 GB (their bitrates are a few tens of Mbit/s).
  */
-export const MAX_RESULT_BYTES: Record<MediaType, number> = { image: 64 * 1024 * 1024, video: 1024 * 1024 * 1024 };
+export const MAX_RESULT_BYTES: Record<MediaType, number> = {
+	image: 64 * 1024 * 1024,
+	video: 1024 * 1024 * 1024,
+};
 
 const DOWNLOAD_TIMEOUT_MS: Record<MediaType, number> = { image: 120_000, video: 900_000 };
 const DOWNLOAD_ATTEMPTS = 3;
@@ -29,17 +37,56 @@ interface FileType {
 }
 
 const SIGNATURES: Array<FileType & { test: (b: Buffer) => boolean }> = [
-	{ media: 'image', mimeType: 'image/png', extension: 'png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-	{ media: 'image', mimeType: 'image/jpeg', extension: 'jpg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-	{ media: 'image', mimeType: 'image/webp', extension: 'webp', test: (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP' },
-	{ media: 'image', mimeType: 'image/gif', extension: 'gif', test: (b) => b.toString('latin1', 0, 4) === 'GIF8' },
+	{
+		media: 'image',
+		mimeType: 'image/png',
+		extension: 'png',
+		test: (b) =>
+			b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+	},
+	{
+		media: 'image',
+		mimeType: 'image/jpeg',
+		extension: 'jpg',
+		test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+	},
+	{
+		media: 'image',
+		mimeType: 'image/webp',
+		extension: 'webp',
+		test: (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
+	},
+	{
+		media: 'image',
+		mimeType: 'image/gif',
+		extension: 'gif',
+		test: (b) => b.toString('latin1', 0, 4) === 'GIF8',
+	},
 	// ISO base media files start with a box of type ftyp; its brand tells QuickTime from MP4.
-	{ media: 'video', mimeType: 'video/quicktime', extension: 'mov', test: (b) => b.toString('latin1', 4, 12) === 'ftypqt  ' },
-	{ media: 'video', mimeType: 'video/mp4', extension: 'mp4', test: (b) => b.toString('latin1', 4, 8) === 'ftyp' },
-	{ media: 'video', mimeType: 'video/webm', extension: 'webm', test: (b) => b.readUInt32BE(0) === 0x1a45dfa3 },
+	{
+		media: 'video',
+		mimeType: 'video/quicktime',
+		extension: 'mov',
+		test: (b) => b.toString('latin1', 4, 12) === 'ftypqt  ',
+	},
+	{
+		media: 'video',
+		mimeType: 'video/mp4',
+		extension: 'mp4',
+		test: (b) => b.toString('latin1', 4, 8) === 'ftyp',
+	},
+	{
+		media: 'video',
+		mimeType: 'video/webm',
+		extension: 'webm',
+		test: (b) => b.readUInt32BE(0) === 0x1a45dfa3,
+	},
 ];
 
-const TYPE_NAMES: Record<MediaType, string> = { image: 'PNG, JPEG, WebP or GIF', video: 'MP4, QuickTime or WebM' };
+const TYPE_NAMES: Record<MediaType, string> = {
+	image: 'PNG, JPEG, WebP or GIF',
+	video: 'MP4, QuickTime or WebM',
+};
 
 /** The file type, from the bytes themselves: a CDN's error page is often served as 200. */
 export function sniffFileType(bytes: Buffer): FileType | undefined {
@@ -93,7 +140,13 @@ async function peek(stream: BodyStream, count: number): Promise<Buffer> {
  * Streams one result file into n8n's binary data. The first bytes are checked before storing (a CDN's
  * error page is often served as 200); the size and completeness after.
  */
-async function storeFile(ctx: MaxApiContext, url: string, media: MediaType, baseName: string, signal?: AbortSignal): Promise<IBinaryData> {
+async function storeFile(
+	ctx: MaxApiContext,
+	url: string,
+	media: MediaType,
+	baseName: string,
+	signal?: AbortSignal,
+): Promise<IBinaryData> {
 	let response: IN8nHttpFullResponse | undefined;
 	let failed: unknown;
 	try {
@@ -111,12 +164,16 @@ async function storeFile(ctx: MaxApiContext, url: string, media: MediaType, base
 		failed = error;
 	}
 	if (!response) {
-		throw new DownloadFailure(`the request failed (${networkErrorCode(failed) ?? 'network error'})`, !signal?.aborted);
+		throw new DownloadFailure(
+			`the request failed (${networkErrorCode(failed) ?? 'network error'})`,
+			!signal?.aborted,
+		);
 	}
 	const stream = response.body as BodyStream;
 	if (response.statusCode !== 200) {
 		stream.resume();
-		const expired = response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410;
+		const expired =
+			response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410;
 		throw new DownloadFailure(
 			expired
 				? `HTTP ${response.statusCode}: the file is gone (result URLs expire 7 days after generation)`
@@ -139,7 +196,11 @@ async function storeFile(ctx: MaxApiContext, url: string, media: MediaType, base
 	} catch (error) {
 		failed = error;
 	}
-	if (failed) throw new DownloadFailure(`the connection broke (${networkErrorCode(failed) ?? 'aborted'})`, true);
+	if (failed)
+		throw new DownloadFailure(
+			`the connection broke (${networkErrorCode(failed) ?? 'aborted'})`,
+			true,
+		);
 	const type = sniffFileType(head);
 	if (type?.media !== media) {
 		stream.destroy();
@@ -156,11 +217,23 @@ async function storeFile(ctx: MaxApiContext, url: string, media: MediaType, base
 	} catch (error) {
 		failed = error;
 	}
-	if (!binary) throw new DownloadFailure(`the connection broke (${networkErrorCode(failed) ?? 'aborted'})`, true);
+	if (!binary)
+		throw new DownloadFailure(
+			`the connection broke (${networkErrorCode(failed) ?? 'aborted'})`,
+			true,
+		);
 	// A body sent without a Content-Length can only be measured once stored (on disk, in filesystem mode).
-	if (binary.bytes !== undefined && binary.bytes > maxBytes) throw new DownloadFailure(tooLarge, false);
-	if (expectedLength !== undefined && binary.bytes !== undefined && binary.bytes !== expectedLength) {
-		throw new DownloadFailure(`the file was cut short (${binary.bytes} of ${expectedLength} bytes)`, true);
+	if (binary.bytes !== undefined && binary.bytes > maxBytes)
+		throw new DownloadFailure(tooLarge, false);
+	if (
+		expectedLength !== undefined &&
+		binary.bytes !== undefined &&
+		binary.bytes !== expectedLength
+	) {
+		throw new DownloadFailure(
+			`the file was cut short (${binary.bytes} of ${expectedLength} bytes)`,
+			true,
+		);
 	}
 	return binary;
 }
@@ -185,7 +258,11 @@ export async function downloadTaskResults(
 				stored = await storeFile(ctx, url, task.media, `${task.taskId}-${index}`, signal);
 			} catch (error) {
 				if (signal?.aborted) {
-					throw new NodeOperationError(ctx.getNode(), `Stopped while downloading the results of task ${task.taskId}`, { itemIndex });
+					throw new NodeOperationError(
+						ctx.getNode(),
+						`Stopped while downloading the results of task ${task.taskId}`,
+						{ itemIndex },
+					);
 				}
 				const failure = error as DownloadFailure;
 				const keepUrls = `Run Get Task with Task ID ${task.taskId} to download again (within 7 days), or turn off Download Results to keep only the URLs.`;

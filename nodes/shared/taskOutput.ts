@@ -13,7 +13,9 @@ const EXTRA_INPUT_KEYS = ['imageUrls', 'mediaUrls', 'duration', 'mode', 'fallbac
 export function resultUrls(task: TaskData): string[] {
 	if (task.status !== 'SUCCESS') return [];
 	const urls = task.result?.urls;
-	return Array.isArray(urls) ? urls.filter((url): url is string => typeof url === 'string' && url !== '') : [];
+	return Array.isArray(urls)
+		? urls.filter((url): url is string => typeof url === 'string' && url !== '')
+		: [];
 }
 
 /** Images or video: what the API says the result is, else what the model makes, else images. */
@@ -29,7 +31,12 @@ export function taskModel(task: TaskData, submitted?: SubmitBody): ModelSpec | u
 }
 
 /** The price of the task: only from published prices; null where none is published or the model is unknown. */
-function costUsd(task: TaskData, model: ModelSpec | undefined, input: ModelInput, urls: string[]): number | null {
+function costUsd(
+	task: TaskData,
+	model: ModelSpec | undefined,
+	input: ModelInput,
+	urls: string[],
+): number | null {
 	if (task.status !== 'SUCCESS') return model?.price.published ? 0 : null; // failed tasks are not charged
 	if (!model) return null;
 	const n = typeof input.n === 'number' ? input.n : urls.length || 1;
@@ -43,7 +50,8 @@ export function taskToJson(task: TaskData, submitted?: SubmitBody): IDataObject 
 	const urls = resultUrls(task);
 	const media = resultMedia(task, model);
 	const resolutionField = model?.fields.find((field) => field.key === 'resolution');
-	const documentedResolution = resolutionField?.kind === 'choice' ? resolutionField.default : undefined;
+	const documentedResolution =
+		resolutionField?.kind === 'choice' ? resolutionField.default : undefined;
 
 	const json: IDataObject = {
 		taskId: task.taskId,
@@ -54,7 +62,8 @@ export function taskToJson(task: TaskData, submitted?: SubmitBody): IDataObject 
 		failureReason: task.status === 'FAILURE' ? (task.failure_reason ?? null) : null,
 		prompt: typeof input.prompt === 'string' ? input.prompt : null,
 		ratio: typeof input.ratio === 'string' ? input.ratio : 'auto',
-		resolution: typeof input.resolution === 'string' ? input.resolution : (documentedResolution ?? null),
+		resolution:
+			typeof input.resolution === 'string' ? input.resolution : (documentedResolution ?? null),
 		...(media === 'image' ? { n: typeof input.n === 'number' ? input.n : urls.length || 1 } : {}),
 	};
 	for (const key of EXTRA_INPUT_KEYS) {
@@ -98,7 +107,9 @@ export function explainTaskEnd(task: Pick<TaskData, 'status' | 'failure_reason'>
 }
 
 /** The one-line error message for a task that ended without images. */
-export function taskEndMessage(task: Pick<TaskData, 'taskId' | 'status' | 'failure_reason'>): string {
+export function taskEndMessage(
+	task: Pick<TaskData, 'taskId' | 'status' | 'failure_reason'>,
+): string {
 	const reason = task.status === 'FAILURE' ? ` (${task.failure_reason ?? 'transient error'})` : '';
 	return `Max API task ${task.taskId} ended with ${task.status}${reason}`;
 }

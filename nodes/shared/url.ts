@@ -13,7 +13,8 @@ export function parseHttpUrl(candidate: string): URL | undefined {
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
 // RFC 1918, link-local, unique-local IPv6 and mDNS names: no service on the internet reaches them.
-const PRIVATE_HOST = /^(10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[f[cd][0-9a-f:]*\]|.*\.local)$/i;
+const PRIVATE_HOST =
+	/^(10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2}|\[f[cd][0-9a-f:]*\]|.*\.local)$/i;
 
 /** Whether `hostname` (a URL's) is this machine: the real Max API refuses such callback URLs. */
 export function isLoopbackHost(hostname: string): boolean {

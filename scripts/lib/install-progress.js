@@ -34,7 +34,9 @@ function recordTiming(runtimeDir, step, ms) {
 /** Time spent: 45 s, 2 min 05 s */
 function clock(ms) {
 	const sec = Math.max(0, Math.round(ms / 1000));
-	return sec < 60 ? `${sec} s` : `${Math.floor(sec / 60)} min ${String(sec % 60).padStart(2, '0')} s`;
+	return sec < 60
+		? `${sec} s`
+		: `${Math.floor(sec / 60)} min ${String(sec % 60).padStart(2, '0')} s`;
 }
 
 function progressEveryMs() {
@@ -51,13 +53,25 @@ const WINDOW_MS = 180000;
  *   total: packages npm will fetch (from the lockfile); metadata: whether npm fetches each package's
  *   metadata too (a lockfile without "resolved" URLs); expectedMs: the last measured duration; log: prints a line.
  */
-function progressReporter({ label, expectedMs, measured, total = 0, names = 0, metadata = false, log }) {
+function progressReporter({
+	label,
+	expectedMs,
+	measured,
+	total = 0,
+	names = 0,
+	metadata = false,
+	log,
+}) {
 	const t0 = Date.now();
 	// distinct URLs: npm logs a fetch for each copy of a package, cache hits included
 	const metaUrls = new Set();
 	const tarballUrls = new Set();
 	const units = metadata ? names + total : total;
-	const done = () => Math.min(units, (metadata ? Math.min(metaUrls.size, names) : 0) + Math.min(tarballUrls.size, total));
+	const done = () =>
+		Math.min(
+			units,
+			(metadata ? Math.min(metaUrls.size, names) : 0) + Math.min(tarballUrls.size, total),
+		);
 	const samples = []; // [time, units done] over the last WINDOW_MS
 	const status = () => {
 		const now = Date.now();
@@ -68,7 +82,9 @@ function progressReporter({ label, expectedMs, measured, total = 0, names = 0, m
 		const parts = [`${label}: ${clock(elapsed)}`];
 		if (total) {
 			const tarballs = `downloads ${Math.min(tarballUrls.size, total)}/${total}`;
-			const counts = metadata ? `metadata ${Math.min(metaUrls.size, names)}/${names}, ${tarballs}` : tarballs;
+			const counts = metadata
+				? `metadata ${Math.min(metaUrls.size, names)}/${names}, ${tarballs}`
+				: tarballs;
 			parts.push(`npm: ${counts} (${Math.floor((100 * d) / units)}%)`);
 		}
 		const f = units ? d / units : 0;
@@ -77,13 +93,16 @@ function progressReporter({ label, expectedMs, measured, total = 0, names = 0, m
 			return now - tThen >= 20000 ? (d - dThen) / (now - tThen) : d / elapsed;
 		};
 		// the last packages are often the largest: near the end, the last minute's pace counts if slower
-		const rate = f >= 0.85 ? Math.min(paceSince(WINDOW_MS), paceSince(60000)) : paceSince(WINDOW_MS);
+		const rate =
+			f >= 0.85 ? Math.min(paceSince(WINDOW_MS), paceSince(60000)) : paceSince(WINDOW_MS);
 		const paced = f >= 0.1 && elapsed >= 30000;
 		let left;
 		if (f >= 1) left = 'unpacking and linking the last packages';
-		else if (paced && rate > 0) left = `about ${humanDuration((units - d) / rate)} left at npm's recent pace`;
+		else if (paced && rate > 0)
+			left = `about ${humanDuration((units - d) / rate)} left at npm's recent pace`;
 		else if (paced) left = `npm fetched nothing in the last ${humanDuration(now - samples[0][0])}`;
-		else if (elapsed < expectedMs) left = `about ${humanDuration(expectedMs - elapsed)} left (${measured})`;
+		else if (elapsed < expectedMs)
+			left = `about ${humanDuration(expectedMs - elapsed)} left (${measured})`;
 		else left = `taking longer than expected (${measured})`;
 		parts.push(left);
 		return parts.join('; ');
@@ -107,7 +126,8 @@ function progressReporter({ label, expectedMs, measured, total = 0, names = 0, m
 /** The estimate for a step: this machine's last measurement, else the built-in figure. */
 function expectation(runtimeDir, step, usualMs) {
 	const t = readTimings(runtimeDir)[step];
-	if (t && t.ms > 0) return { expectedMs: t.ms, measured: `last install here: ${humanDuration(t.ms)}` };
+	if (t && t.ms > 0)
+		return { expectedMs: t.ms, measured: `last install here: ${humanDuration(t.ms)}` };
 	return { expectedMs: usualMs, measured: `usual: ${humanDuration(usualMs)}` };
 }
 
@@ -129,14 +149,21 @@ function lockfileWork(lockFile) {
 	const lock = readJson(lockFile);
 	if (!lock || !lock.packages) return { total: 0, names: 0, metadata: false };
 	const fits = (list, value) =>
-		!Array.isArray(list) || value === null || list.some((v) => (v.startsWith('!') ? v.slice(1) !== value : v === value));
+		!Array.isArray(list) ||
+		value === null ||
+		list.some((v) => (v.startsWith('!') ? v.slice(1) !== value : v === value));
 	const libc = currentLibc();
 	const versions = new Set();
 	const names = new Set();
 	let unresolved = 0;
 	for (const [key, entry] of Object.entries(lock.packages)) {
 		if (!key || entry.link || entry.inBundle) continue;
-		if (!fits(entry.os, process.platform) || !fits(entry.cpu, process.arch) || !fits(entry.libc, libc)) continue;
+		if (
+			!fits(entry.os, process.platform) ||
+			!fits(entry.cpu, process.arch) ||
+			!fits(entry.libc, libc)
+		)
+			continue;
 		const name = entry.name || key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
 		versions.add(`${name}@${entry.version}`);
 		names.add(name);
@@ -145,4 +172,12 @@ function lockfileWork(lockFile) {
 	return { total: versions.size, names: names.size, metadata: unresolved > versions.size / 2 };
 }
 
-module.exports = { clock, expectation, humanDuration, lockfileWork, progressEveryMs, progressReporter, recordTiming };
+module.exports = {
+	clock,
+	expectation,
+	humanDuration,
+	lockfileWork,
+	progressEveryMs,
+	progressReporter,
+	recordTiming,
+};

@@ -52,7 +52,14 @@ function request(method, url, { headers = {}, body, timeoutMs = 30000 } = {}) {
 			h['content-length'] = String(payload.length);
 		}
 		const req = http.request(
-			{ method, hostname: u.hostname, port: u.port, path: u.pathname + u.search, headers: h, agent: false },
+			{
+				method,
+				hostname: u.hostname,
+				port: u.port,
+				path: u.pathname + u.search,
+				headers: h,
+				agent: false,
+			},
 			(res) => {
 				const chunks = [];
 				res.on('data', (c) => chunks.push(c));
@@ -69,7 +76,9 @@ function request(method, url, { headers = {}, body, timeoutMs = 30000 } = {}) {
 				res.on('error', reject);
 			},
 		);
-		req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer in ${timeoutMs} ms`)));
+		req.setTimeout(timeoutMs, () =>
+			req.destroy(new Error(`${method} ${url}: no answer in ${timeoutMs} ms`)),
+		);
 		req.on('error', reject);
 		if (payload) req.write(payload);
 		req.end();

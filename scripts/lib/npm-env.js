@@ -7,7 +7,8 @@
  */
 
 /** Where and how npm downloads: an install keeps them (a proxy, a mirror, a CA must still apply). */
-const KEEP_FOR_INSTALL = /^npm_config_(cache|registry|cafile|ca|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|fetch_.*|prefer_offline|offline)$/i;
+const KEEP_FOR_INSTALL =
+	/^npm_config_(cache|registry|cafile|ca|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|fetch_.*|prefer_offline|offline)$/i;
 /** `npm pack` downloads nothing: only the cache and registry settings stay. */
 const KEEP_FOR_PACK = /^npm_config_(cache|registry)$/i;
 

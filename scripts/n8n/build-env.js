@@ -9,13 +9,15 @@ const { scrubNpmEnv } = require('../lib/npm-env');
 const { versionProfile } = require('./versions');
 
 /** The caller's own n8n settings must not leak into this isolated instance. */
-const N8N_SETTINGS = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|VUE_APP_|CODE_ENABLE_STDOUT$)/;
+const N8N_SETTINGS =
+	/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|VUE_APP_|CODE_ENABLE_STDOUT$)/;
 /** jest sets NODE_ENV=test, and n8n refuses to load nodes "in tests"; test-runner/tool settings stay out too. */
 const TOOL_SETTINGS = /^(NODE_ENV|NODE_OPTIONS|JEST_WORKER_ID|TS_NODE_.*)$/;
 
 function withoutOuterSettings(env) {
 	scrubNpmEnv(env);
-	for (const k of Object.keys(env)) if (N8N_SETTINGS.test(k) || TOOL_SETTINGS.test(k)) delete env[k];
+	for (const k of Object.keys(env))
+		if (N8N_SETTINGS.test(k) || TOOL_SETTINGS.test(k)) delete env[k];
 	return env;
 }
 
@@ -30,11 +32,22 @@ function withoutOuterSettings(env) {
  * @param {object} [o.queue]       queue mode: { redisPort, postgres: {port, database, user}, webhookPort }
  * @param {object} [o.overrides]   the caller's extra/overriding variables, applied last
  */
-function buildEnv({ runtime, userFolder, port, brokerPort, encryptionKey, ownerEnv, queue = null, overrides }) {
+function buildEnv({
+	runtime,
+	userFolder,
+	port,
+	brokerPort,
+	encryptionKey,
+	ownerEnv,
+	queue = null,
+	overrides,
+}) {
 	const url = `http://127.0.0.1:${port}`;
 	const profile = versionProfile(runtime.n8nVersion);
 	const env = withoutOuterSettings({ ...process.env });
-	const noProxy = ['127.0.0.1', 'localhost', env.NO_PROXY || env.no_proxy].filter(Boolean).join(',');
+	const noProxy = ['127.0.0.1', 'localhost', env.NO_PROXY || env.no_proxy]
+		.filter(Boolean)
+		.join(',');
 	Object.assign(env, {
 		PATH: [path.dirname(runtime.nodeBin), process.env.PATH].join(path.delimiter),
 		N8N_USER_FOLDER: userFolder,

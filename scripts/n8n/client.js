@@ -15,16 +15,24 @@ const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 /** /rest caller with the owner's cookie; resolves to the answer's `data` (or the whole JSON). */
 function restCaller(url, cookie) {
 	return async (method, p, body) => {
-		const res = await request(method, `${url}/rest${p}`, { headers: { cookie, 'browser-id': 'maxapi-tooling' }, body });
+		const res = await request(method, `${url}/rest${p}`, {
+			headers: { cookie, 'browser-id': 'maxapi-tooling' },
+			body,
+		});
 		if (res.status < 200 || res.status >= 300) throw httpError(`${method} /rest${p}`, res);
-		return res.json && Object.prototype.hasOwnProperty.call(res.json, 'data') ? res.json.data : res.json;
+		return res.json && Object.prototype.hasOwnProperty.call(res.json, 'data')
+			? res.json.data
+			: res.json;
 	};
 }
 
 /** /api/v1 caller with the public-API key. */
 function apiCaller(url, apiKey) {
 	return async (method, p, body) => {
-		const res = await request(method, `${url}/api/v1${p}`, { headers: { 'X-N8N-API-KEY': apiKey }, body });
+		const res = await request(method, `${url}/api/v1${p}`, {
+			headers: { 'X-N8N-API-KEY': apiKey },
+			body,
+		});
 		if (res.status < 200 || res.status >= 300) throw httpError(`${method} /api/v1${p}`, res);
 		return res.json;
 	};
@@ -44,7 +52,8 @@ async function allPages(api, basePath, params, stop = () => false) {
 	return all;
 }
 
-const isDone = (e) => !!e && (e.finished === true || !!e.stoppedAt) && e.status !== 'running' && e.status !== 'new';
+const isDone = (e) =>
+	!!e && (e.finished === true || !!e.stoppedAt) && e.status !== 'running' && e.status !== 'new';
 
 /**
  * @param {object} o
@@ -79,18 +88,26 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 		return typesCache;
 	}
 
-	const createCredential = async (type, name, data) => api('POST', '/credentials', { name, type, data });
+	const createCredential = async (type, name, data) =>
+		api('POST', '/credentials', { name, type, data });
 	// n8n 1.x's public API cannot list or update credentials: its editor's endpoints take the same bodies
 	const updateCredential = async (id, { type, name, data }) =>
-		(profile.credentialsListAndUpdateOverRest ? rest : api)('PATCH', `/credentials/${id}`, { name, type, data });
+		(profile.credentialsListAndUpdateOverRest ? rest : api)('PATCH', `/credentials/${id}`, {
+			name,
+			type,
+			data,
+		});
 	const listCredentials = async () =>
-		profile.credentialsListAndUpdateOverRest ? rest('GET', '/credentials') : allPages(api, '/credentials', { limit: '250' });
+		profile.credentialsListAndUpdateOverRest
+			? rest('GET', '/credentials')
+			: allPages(api, '/credentials', { limit: '250' });
 	const deleteCredential = async (id) => api('DELETE', `/credentials/${id}`);
 
 	const createWorkflow = async (json) => api('POST', '/workflows', toPublicWorkflow(json));
 	const updateWorkflow = async (id, json) => api('PUT', `/workflows/${id}`, toPublicWorkflow(json));
 	const getWorkflow = async (id) => api('GET', `/workflows/${id}`);
-	const listWorkflows = async (query = {}) => allPages(api, '/workflows', { limit: '250', ...query });
+	const listWorkflows = async (query = {}) =>
+		allPages(api, '/workflows', { limit: '250', ...query });
 	const deleteWorkflow = async (id) => api('DELETE', `/workflows/${id}`);
 	const activateWorkflow = async (id) => api('POST', `/workflows/${id}/activate`);
 	const deactivateWorkflow = async (id) => api('POST', `/workflows/${id}/deactivate`);
@@ -106,7 +123,12 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 	};
 
 	/** Resolves when at least `count` executions of the workflow have finished (any final status). */
-	const waitForExecutions = async (workflowId, count = 1, timeoutMs = 30000, { includeData = true } = {}) => {
+	const waitForExecutions = async (
+		workflowId,
+		count = 1,
+		timeoutMs = 30000,
+		{ includeData = true } = {},
+	) => {
 		const deadline = Date.now() + timeoutMs;
 		let seen = [];
 		for (;;) {
@@ -136,7 +158,8 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 				if (e.status !== 404) throw e; // not saved yet
 			}
 			if (ex && (isDone(ex) || ex.status === 'waiting')) return ex;
-			if (Date.now() > deadline) throw new Error(`execution ${id} not finished after ${timeoutMs} ms (${ex && ex.status})`);
+			if (Date.now() > deadline)
+				throw new Error(`execution ${id} not finished after ${timeoutMs} ms (${ex && ex.status})`);
 			await sleep(200);
 		}
 	};
@@ -148,18 +171,23 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 	 */
 	const runWorkflowManually = async (id, { triggerName, wait = true, timeoutMs = 60000 } = {}) => {
 		// n8n 1.x runs the workflow sent in the body (as its editor does), 2.x the saved one
-		const workflowData = profile.runNeedsWorkflowData ? await rest('GET', `/workflows/${id}`) : null;
+		const workflowData = profile.runNeedsWorkflowData
+			? await rest('GET', `/workflows/${id}`)
+			: null;
 		let name = triggerName;
 		if (!name) {
 			const wf = workflowData || (await getWorkflow(id));
 			const trigger = wf.nodes.find((n) => n.type === MANUAL_TRIGGER_TYPE && !n.disabled);
-			if (!trigger) throw new Error(`workflow ${id} has no enabled Manual Trigger; pass { triggerName }`);
+			if (!trigger)
+				throw new Error(`workflow ${id} has no enabled Manual Trigger; pass { triggerName }`);
 			name = trigger.name;
 		}
 		const body = { triggerToStartFrom: { name }, ...(workflowData ? { workflowData } : {}) };
 		const result = await rest('POST', `/workflows/${id}/run`, body);
 		if (!result || !result.executionId) {
-			throw new Error(`POST /rest/workflows/${id}/run started no execution: ${JSON.stringify(result)}`);
+			throw new Error(
+				`POST /rest/workflows/${id}/run started no execution: ${JSON.stringify(result)}`,
+			);
 		}
 		if (!wait) return result;
 		return waitForExecution(result.executionId, timeoutMs);
@@ -172,7 +200,11 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 	const runWorkflowWithCli = async (id, { timeoutMs = 120000 } = {}) => {
 		// a CLI next to a running n8n needs a task-runner broker port of its own
 		const [cliBroker] = await distinctFreePorts(1, cli.takenPorts);
-		const cliEnv = { ...cli.env, N8N_RUNNERS_BROKER_PORT: String(cliBroker), N8N_LOG_FORMAT: 'json' };
+		const cliEnv = {
+			...cli.env,
+			N8N_RUNNERS_BROKER_PORT: String(cliBroker),
+			N8N_LOG_FORMAT: 'json',
+		};
 		return new Promise((resolve, reject) => {
 			const child = spawn(cli.runtime.nodeBin, [cli.runtime.n8nBin, 'execute', `--id=${id}`], {
 				cwd: cli.userFolder,
@@ -203,7 +235,11 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 					}
 				}
 				if (run) return resolve({ code, signal, run: run.data || run, output: out });
-				reject(new Error(`n8n execute --id=${id} gave no run (exit ${code} ${signal || ''}):\n${out.slice(-3000)}`));
+				reject(
+					new Error(
+						`n8n execute --id=${id} gave no run (exit ${code} ${signal || ''}):\n${out.slice(-3000)}`,
+					),
+				);
 			});
 		});
 	};
@@ -215,7 +251,8 @@ function createClient({ url, cookie, apiKey, pkg, cli, profile }) {
 	 * Resolves to { status: 'OK' | 'Error', message }.
 	 */
 	const testCredential = async (type, data, { id = '', name = 'credential test' } = {}) => {
-		if (type && typeof type === 'object') ({ type, data, id = '', name = 'credential test' } = type);
+		if (type && typeof type === 'object')
+			({ type, data, id = '', name = 'credential test' } = type);
 		return rest('POST', '/credentials/test', { credentials: { id, name, type, data } });
 	};
 

@@ -12,7 +12,13 @@ const API_KEY_LABEL_PREFIX = 'maxapi-tooling';
 
 /** A password n8n accepts (8..64 chars with a number and an uppercase letter): random, or derived from `seed`. */
 function defaultPassword(seed) {
-	const body = seed ? crypto.createHmac('sha256', seed).update('maxapi-tooling owner').digest('base64url').slice(0, 12) : crypto.randomBytes(9).toString('base64url');
+	const body = seed
+		? crypto
+				.createHmac('sha256', seed)
+				.update('maxapi-tooling owner')
+				.digest('base64url')
+				.slice(0, 12)
+		: crypto.randomBytes(9).toString('base64url');
 	return `Mx-${body}-9Q`;
 }
 
@@ -50,7 +56,12 @@ function ownerEnv(owner, runtime) {
  */
 async function setupOwner(url, owner) {
 	const res = await request('POST', `${url}/rest/owner/setup`, {
-		body: { email: owner.email, firstName: owner.firstName, lastName: owner.lastName, password: owner.password },
+		body: {
+			email: owner.email,
+			firstName: owner.firstName,
+			lastName: owner.lastName,
+			password: owner.password,
+		},
 	});
 	if (res.status !== 200 && res.status !== 400) throw httpError('POST /rest/owner/setup', res);
 }
@@ -63,7 +74,8 @@ async function login(url, owner) {
 	if (res.status !== 200) throw httpError('POST /rest/login', res);
 	const setCookie = [].concat(res.headers['set-cookie'] || []);
 	const authCookie = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
-	if (!authCookie) throw new Error(`POST /rest/login gave no n8n-auth cookie (${setCookie.join(' | ')})`);
+	if (!authCookie)
+		throw new Error(`POST /rest/login gave no n8n-auth cookie (${setCookie.join(' | ')})`);
 	return authCookie;
 }
 

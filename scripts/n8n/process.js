@@ -63,7 +63,18 @@ function registerCleanup({ killNow, stop }) {
  *   watchdogFd: give the child the write end of a pipe on fd 3 (scripts/n8n-watchdog.js reads it);
  *   stopSignal: what asks it to shut down (PostgreSQL: SIGINT, its fast shutdown).
  */
-function spawnGroup({ cmd, args, env, cwd, logs = [], label = '', onLog = null, logStream = null, watchdogFd = false, stopSignal = 'SIGTERM' }) {
+function spawnGroup({
+	cmd,
+	args,
+	env,
+	cwd,
+	logs = [],
+	label = '',
+	onLog = null,
+	logStream = null,
+	watchdogFd = false,
+	stopSignal = 'SIGTERM',
+}) {
 	const child = spawn(cmd, args, {
 		cwd,
 		env,
@@ -161,7 +172,9 @@ function spawnN8n({ runtime, args, env, cwd, nodeArgs = [], ...logging }) {
  * and kills the group if this process dies. runAs: { uid, gid } of the user the server runs as.
  */
 function spawnGuarded({ cmd, args, env, runAs = null, ...rest }) {
-	const identity = runAs ? { MAXAPI_WATCHDOG_UID: String(runAs.uid), MAXAPI_WATCHDOG_GID: String(runAs.gid) } : {};
+	const identity = runAs
+		? { MAXAPI_WATCHDOG_UID: String(runAs.uid), MAXAPI_WATCHDOG_GID: String(runAs.gid) }
+		: {};
 	return spawnGroup({
 		cmd: process.execPath,
 		args: [WATCHDOG, cmd, ...args],

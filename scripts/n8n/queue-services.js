@@ -20,15 +20,21 @@ function postgresBinDir() {
 	const root = '/usr/lib/postgresql';
 	let majors = [];
 	try {
-		majors = fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+		majors = fs
+			.readdirSync(root)
+			.filter((v) => /^\d+$/.test(v))
+			.sort((a, b) => Number(b) - Number(a));
 	} catch {
 		return null;
 	}
-	const found = majors.map((v) => path.join(root, v, 'bin')).find((dir) => fs.existsSync(path.join(dir, 'postgres')));
+	const found = majors
+		.map((v) => path.join(root, v, 'bin'))
+		.find((dir) => fs.existsSync(path.join(dir, 'postgres')));
 	return found || null;
 }
 
-const commandExists = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+const commandExists = (cmd) =>
+	spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 
 /**
  * Installs redis-server and postgresql with apt-get when one is missing (sudo when not root). A fresh
@@ -46,8 +52,14 @@ async function ensureQueuePackages(log) {
 	};
 	// another apt-get on the machine holds the lock for a while: wait for it rather than fail
 	await apt(['update', '-qq'], 'apt-get update');
-	await apt(['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=300', ...PACKAGES], `apt-get install ${PACKAGES.join(' ')}`);
-	if (!commandExists('redis-server') || !postgresBinDir()) throw new Error(`apt-get installed ${PACKAGES.join(', ')} but redis-server or postgres is still missing`);
+	await apt(
+		['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=300', ...PACKAGES],
+		`apt-get install ${PACKAGES.join(' ')}`,
+	);
+	if (!commandExists('redis-server') || !postgresBinDir())
+		throw new Error(
+			`apt-get installed ${PACKAGES.join(', ')} but redis-server or postgres is still missing`,
+		);
 	log(`installed ${PACKAGES.join(' and ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 	return true;
 }
@@ -56,7 +68,8 @@ async function ensureQueuePackages(log) {
 async function waitFor(what, proc, probe, timeoutMs) {
 	const t0 = Date.now();
 	for (;;) {
-		if (proc.exited()) throw new Error(`${what} exited during start (${JSON.stringify(proc.exited())})`);
+		if (proc.exited())
+			throw new Error(`${what} exited during start (${JSON.stringify(proc.exited())})`);
 		if (await probe()) return Date.now() - t0;
 		if (Date.now() - t0 > timeoutMs) throw new Error(`${what} not ready after ${timeoutMs} ms`);
 		await sleep(100);
@@ -88,7 +101,18 @@ async function startRedis({ dir, port, logging }) {
 	fs.mkdirSync(dir, { recursive: true });
 	const proc = spawnGuarded({
 		cmd: 'redis-server',
-		args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+		args: [
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+		],
 		env: process.env,
 		cwd: dir,
 		label: '[redis] ',
@@ -102,10 +126,14 @@ async function startRedis({ dir, port, logging }) {
 /** The postgres user's uid/gid when we are root (PostgreSQL refuses to run as root), else null: run as ourselves. */
 function postgresIdentity() {
 	if (!process.getuid || process.getuid() !== 0) return null;
-	const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+	const id = (flag) =>
+		Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
 	const uid = id('-u');
 	const gid = id('-g');
-	if (!uid) throw new Error('running as root, and there is no postgres user to run PostgreSQL as (apt-get install postgresql makes it)');
+	if (!uid)
+		throw new Error(
+			'running as root, and there is no postgres user to run PostgreSQL as (apt-get install postgresql makes it)',
+		);
 	return { uid, gid };
 }
 
@@ -123,17 +151,37 @@ async function startPostgres({ dir, port, logging }) {
 	if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
 		fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 		if (runAs) fs.chownSync(dir, runAs.uid, runAs.gid);
-		const initdb = spawnSync(path.join(bin, 'initdb'), ['-D', dir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'], {
-			encoding: 'utf8',
-			cwd: dir,
-			...(runAs || {}),
-		});
-		if (initdb.status !== 0) throw new Error(`initdb -D ${dir} failed: ${initdb.stderr || initdb.error}`);
+		const initdb = spawnSync(
+			path.join(bin, 'initdb'),
+			['-D', dir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'],
+			{
+				encoding: 'utf8',
+				cwd: dir,
+				...(runAs || {}),
+			},
+		);
+		if (initdb.status !== 0)
+			throw new Error(`initdb -D ${dir} failed: ${initdb.stderr || initdb.error}`);
 	}
 	const proc = spawnGuarded({
 		cmd: path.join(bin, 'postgres'),
 		// A throwaway test database: no fsync, so n8n's migrations do not wait on the disk.
-		args: ['-D', dir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+		args: [
+			'-D',
+			dir,
+			'-p',
+			String(port),
+			'-k',
+			dir,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+		],
 		env: process.env,
 		cwd: dir,
 		runAs,
@@ -141,13 +189,33 @@ async function startPostgres({ dir, port, logging }) {
 		stopSignal: 'SIGINT', // fast shutdown: SIGTERM would wait for every client to leave
 		...logging,
 	});
-	const isReady = () => spawnSync(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0;
+	const isReady = () =>
+		spawnSync(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)])
+			.status === 0;
 	await waitFor('postgres', proc, async () => isReady(), 60000);
 	proc.markReady();
-	const exists = spawnSync(path.join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-tAc', `SELECT 1 FROM pg_database WHERE datname='${DATABASE}'`], { encoding: 'utf8' });
+	const exists = spawnSync(
+		path.join(bin, 'psql'),
+		[
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(port),
+			'-U',
+			'postgres',
+			'-tAc',
+			`SELECT 1 FROM pg_database WHERE datname='${DATABASE}'`,
+		],
+		{ encoding: 'utf8' },
+	);
 	if (exists.stdout.trim() !== '1') {
-		const created = spawnSync(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', DATABASE], { encoding: 'utf8' });
-		if (created.status !== 0) throw new Error(`createdb ${DATABASE} failed: ${created.stderr || created.error}`);
+		const created = spawnSync(
+			path.join(bin, 'createdb'),
+			['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', DATABASE],
+			{ encoding: 'utf8' },
+		);
+		if (created.status !== 0)
+			throw new Error(`createdb ${DATABASE} failed: ${created.stderr || created.error}`);
 	}
 	return { proc, port, database: DATABASE, user: 'postgres', readyMs: Date.now() - t0 };
 }
@@ -172,7 +240,9 @@ async function startQueueServices({ dir, redisPort, postgresPort, logging, log }
 		throw failed.reason;
 	}
 	const [redis, postgres] = up;
-	log(`redis ready in ${(redis.readyMs / 1000).toFixed(1)} s, postgres (initdb, start, database ${postgres.database}) in ${(postgres.readyMs / 1000).toFixed(1)} s`);
+	log(
+		`redis ready in ${(redis.readyMs / 1000).toFixed(1)} s, postgres (initdb, start, database ${postgres.database}) in ${(postgres.readyMs / 1000).toFixed(1)} s`,
+	);
 	return { redis, postgres, stop, killNow: () => up.forEach((s) => s.proc.killNow()) };
 }
 

@@ -42,7 +42,10 @@ function processLayout({ mode, ports, workers = 1, workerConcurrency = 1 }) {
 	layout.push({
 		name: 'webhook',
 		args: ['webhook'],
-		env: { N8N_PORT: String(ports.webhook), N8N_RUNNERS_BROKER_PORT: String(ports.broker[1 + workers]) },
+		env: {
+			N8N_PORT: String(ports.webhook),
+			N8N_RUNNERS_BROKER_PORT: String(ports.broker[1 + workers]),
+		},
 		readyUrl: `http://127.0.0.1:${ports.webhook}/healthz/readiness`,
 	});
 	return layout;
@@ -54,9 +57,12 @@ async function waitForReadiness(name, proc, url, timeoutMs) {
 	for (;;) {
 		if (proc.exited()) {
 			await Promise.race([proc.closePromise, sleep(2000)]); // the last output arrives after 'exit'
-			throw new Error(`n8n ${name === 'main' ? '' : `${name} `}exited during start (${JSON.stringify(proc.exited())})`);
+			throw new Error(
+				`n8n ${name === 'main' ? '' : `${name} `}exited during start (${JSON.stringify(proc.exited())})`,
+			);
 		}
-		if (Date.now() - t0 > timeoutMs) throw new Error(`n8n ${name === 'main' ? '' : `${name} `}not ready after ${timeoutMs} ms`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(`n8n ${name === 'main' ? '' : `${name} `}not ready after ${timeoutMs} ms`);
 		try {
 			const res = await request('GET', url, { timeoutMs: 2000 });
 			if (res.status === 200) break;
@@ -75,15 +81,36 @@ async function waitForReadiness(name, proc, url, timeoutMs) {
  *   labelled: prefix each process's lines with its name (queue mode, where several processes log);
  *   pidFile: holds main's pid while it runs (scripts/n8n/user-folder.js: one n8n per user folder).
  */
-function n8nProcesses({ runtime, layout, env, cwd, nodeArgs, logging, labelled, readyTimeoutMs, pidFile }) {
+function n8nProcesses({
+	runtime,
+	layout,
+	env,
+	cwd,
+	nodeArgs,
+	logging,
+	labelled,
+	readyTimeoutMs,
+	pidFile,
+}) {
 	let running = [];
 
 	const spawnOne = (p) => {
-		const proc = spawnN8n({ runtime, args: p.args, env: { ...env, ...p.env }, cwd, nodeArgs, label: labelled ? `[${p.name}] ` : '', ...logging });
+		const proc = spawnN8n({
+			runtime,
+			args: p.args,
+			env: { ...env, ...p.env },
+			cwd,
+			nodeArgs,
+			label: labelled ? `[${p.name}] ` : '',
+			...logging,
+		});
 		if (p.name === 'main' && proc.pid) fs.writeFileSync(pidFile, String(proc.pid));
 		return { spec: p, proc };
 	};
-	const ready = async ({ spec, proc }) => [spec.name, await waitForReadiness(spec.name, proc, spec.readyUrl, readyTimeoutMs)];
+	const ready = async ({ spec, proc }) => [
+		spec.name,
+		await waitForReadiness(spec.name, proc, spec.readyUrl, readyTimeoutMs),
+	];
 
 	/** Starts them all; resolves to { <name>: ms from spawn to ready }. On failure they are all stopped. */
 	async function start() {

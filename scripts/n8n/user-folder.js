@@ -38,7 +38,9 @@ function assertFolderUnused(userFolder) {
 	try {
 		const other = Number(fs.readFileSync(pidFileOf(userFolder), 'utf8').trim());
 		if (other && other !== process.pid && pidAlive(other)) {
-			throw new Error(`another n8n started by this tooling (pid ${other}) uses ${userFolder}; stop it first`);
+			throw new Error(
+				`another n8n started by this tooling (pid ${other}) uses ${userFolder}; stop it first`,
+			);
 		}
 	} catch (e) {
 		if (e.code !== 'ENOENT') throw e;
@@ -80,7 +82,9 @@ function installPackageTgz(userFolder, tgz) {
 		const root = path.join(staging, 'package');
 		const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 		if (pkg.dependencies && Object.keys(pkg.dependencies).length) {
-			throw new Error(`${pkg.name} has runtime dependencies (${Object.keys(pkg.dependencies).join(', ')}); a community node package must have none`);
+			throw new Error(
+				`${pkg.name} has runtime dependencies (${Object.keys(pkg.dependencies).join(', ')}); a community node package must have none`,
+			);
 		}
 		const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 		const target = path.join(nodesDir, 'node_modules', pkg.name);

@@ -43,7 +43,10 @@ const PROFILES = {
 function versionProfile(n8nVersion) {
 	const major = String(n8nVersion).split('.')[0];
 	const profile = PROFILES[major];
-	if (!profile) throw new Error(`n8n ${n8nVersion}: the tooling knows how to run n8n ${Object.keys(PROFILES).join('.x and ')}.x only`);
+	if (!profile)
+		throw new Error(
+			`n8n ${n8nVersion}: the tooling knows how to run n8n ${Object.keys(PROFILES).join('.x and ')}.x only`,
+		);
 	return { major: Number(major), ...profile };
 }
 

@@ -10,7 +10,9 @@ it("README's model table lists exactly the catalog's models, fields, prices and 
 	const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 	const table = modelTable();
 	if (!readme.includes(table)) {
-		throw new Error(`README.md does not contain the catalog's model table. Paste this in its place:\n\n${table}\n`);
+		throw new Error(
+			`README.md does not contain the catalog's model table. Paste this in its place:\n\n${table}\n`,
+		);
 	}
 });
 

@@ -11,7 +11,12 @@ import axios from 'axios';
 
 import { sleep } from '../../scripts/lib/time';
 import { packPackage } from '../../scripts/pack';
-import { startN8n, type N8nExecution, type N8nInstance, type N8nJson } from '../../scripts/n8n-server';
+import {
+	startN8n,
+	type N8nExecution,
+	type N8nInstance,
+	type N8nJson,
+} from '../../scripts/n8n-server';
 import { readMp4Boxes, VIDEO_FIXTURE } from '../emulator/mp4';
 import { readPngSize } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
@@ -32,7 +37,8 @@ let credentialId: string;
 function example(file: string, edit: (workflow: N8nJson) => void = () => undefined): N8nJson {
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 	for (const node of workflow.nodes) {
-		if (node.credentials?.maxApi) node.credentials.maxApi = { id: credentialId, name: 'Max API account' };
+		if (node.credentials?.maxApi)
+			node.credentials.maxApi = { id: credentialId, name: 'Max API account' };
 	}
 	edit(workflow);
 	return workflow;
@@ -44,7 +50,9 @@ function nodeOutput(execution: N8nExecution, nodeName: string) {
 
 function expectSuccess(execution: N8nExecution) {
 	if (execution.status !== 'success') {
-		throw new Error(`execution ${execution.id} ended ${execution.status}: ${JSON.stringify(execution.data?.resultData.error)}`);
+		throw new Error(
+			`execution ${execution.id} ended ${execution.status}: ${JSON.stringify(execution.data?.resultData.error)}`,
+		);
 	}
 }
 
@@ -68,32 +76,40 @@ function submitOf(taskId: string) {
 /** The parameters of the example's Max API node as the file has them. */
 function maxApiParameters(file: string): Record<string, unknown> {
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
-	return workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-maxapi.maxApi').parameters;
+	return workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-maxapi.maxApi')
+		.parameters;
 }
 
 describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
-	beforeAll(async () => {
-		const runtime = await runtimeFor(target);
-		const { tgz } = packPackage(REPO, fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pack-')));
+	beforeAll(
+		async () => {
+			const runtime = await runtimeFor(target);
+			const { tgz } = packPackage(REPO, fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pack-')));
 
-		emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 500 });
-		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-e2e-user-'));
-		// n8n runs in its user folder; the examples write the relative path maxapi/<taskId>.png, and
-		// n8n 2.x only lets the file node write inside N8N_RESTRICT_FILE_ACCESS_TO.
-		filesDir = userFolder;
-		fs.mkdirSync(path.join(filesDir, 'maxapi'));
-		n8n = await startN8n({
-			...startOptions(target),
-			runtime,
-			userFolder,
-			packageTgz: tgz,
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: path.join(filesDir, 'maxapi') },
-			expectNodeTypes: ['n8n-nodes-maxapi.maxApi', 'n8n-nodes-maxapi.maxApiTrigger'],
-		});
-		credentialId = (
-			await n8n.createCredential('maxApi', 'Max API account', { apiKey: EMULATOR_KEY, baseUrl: emulator.url, callbackToken: CALLBACK_TOKEN })
-		).id;
-	}, 10 * 60 * 1000);
+			emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 500 });
+			userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-e2e-user-'));
+			// n8n runs in its user folder; the examples write the relative path maxapi/<taskId>.png, and
+			// n8n 2.x only lets the file node write inside N8N_RESTRICT_FILE_ACCESS_TO.
+			filesDir = userFolder;
+			fs.mkdirSync(path.join(filesDir, 'maxapi'));
+			n8n = await startN8n({
+				...startOptions(target),
+				runtime,
+				userFolder,
+				packageTgz: tgz,
+				env: { N8N_RESTRICT_FILE_ACCESS_TO: path.join(filesDir, 'maxapi') },
+				expectNodeTypes: ['n8n-nodes-maxapi.maxApi', 'n8n-nodes-maxapi.maxApiTrigger'],
+			});
+			credentialId = (
+				await n8n.createCredential('maxApi', 'Max API account', {
+					apiKey: EMULATOR_KEY,
+					baseUrl: emulator.url,
+					callbackToken: CALLBACK_TOKEN,
+				})
+			).id;
+		},
+		10 * 60 * 1000,
+	);
 
 	afterAll(async () => {
 		await Promise.allSettled([n8n?.stop(), emulator?.close()]);
@@ -103,7 +119,12 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 	afterEach(() => emulator.reset());
 
 	it('the examples saved before the model catalog have no `model` parameter (they run as GPT Image 2)', () => {
-		for (const file of ['text-to-image-to-disk.json', 'image-to-image-from-url.json', 'batch-of-prompts.json', 'callback-submit.json']) {
+		for (const file of [
+			'text-to-image-to-disk.json',
+			'image-to-image-from-url.json',
+			'batch-of-prompts.json',
+			'callback-submit.json',
+		]) {
 			expect({ file, model: maxApiParameters(file).model }).toEqual({ file, model: undefined });
 		}
 	});
@@ -113,11 +134,21 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		const execution = await n8n.runWorkflowManually(workflow.id, { timeoutMs: 60_000 });
 		expectSuccess(execution);
 		const [item] = nodeOutput(execution, 'Max API');
-		expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'gpt-image-2/text-to-image', ratio: '16:9', costUsd: 0.02 });
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			model: 'gpt-image-2/text-to-image',
+			ratio: '16:9',
+			costUsd: 0.02,
+		});
 		expect(item.binary!.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png' });
 		expect(submitOf(item.json.taskId)).toEqual({
 			model: 'gpt-image-2/text-to-image',
-			input: { prompt: 'A crow running down a neon-lit street, cinematic', ratio: '16:9', resolution: '1k', n: 1 },
+			input: {
+				prompt: 'A crow running down a neon-lit street, cinematic',
+				ratio: '16:9',
+				resolution: '1k',
+				n: 1,
+			},
 			callBackUrl: null,
 		});
 		expect(writtenPng(item.json.taskId)).toEqual({ width: 1536, height: 864 });
@@ -148,12 +179,17 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		const started = Date.now();
 		const execution = await n8n.runWorkflowManually(workflow.id, { timeoutMs: 60_000 });
 		const elapsed = Date.now() - started;
-		process.stdout.write(`[e2e-examples] batch-of-prompts: 4 tasks of 500 ms in ${elapsed} ms through n8n\n`);
+		process.stdout.write(
+			`[e2e-examples] batch-of-prompts: 4 tasks of 500 ms in ${elapsed} ms through n8n\n`,
+		);
 		expectSuccess(execution);
 		const items = nodeOutput(execution, 'Max API');
 		expect(items).toHaveLength(4);
 		for (const item of items) {
-			expect(submitOf(item.json.taskId)).toMatchObject({ model: 'gpt-image-2/text-to-image', input: { ratio: '1:1', resolution: '1k', n: 1 } });
+			expect(submitOf(item.json.taskId)).toMatchObject({
+				model: 'gpt-image-2/text-to-image',
+				input: { ratio: '1:1', resolution: '1k', n: 1 },
+			});
 			expect(writtenPng(item.json.taskId)).toEqual({ width: 1024, height: 1024 });
 		}
 		expect(items.map((item) => submitOf(item.json.taskId).input.prompt)).toEqual([
@@ -167,7 +203,9 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		// (Read from the emulator's clock, not the wall clock of the whole run, which a loaded machine stretches.)
 		const byTask = emulator.stats().byTask;
 		const tasks = items.map((item) => byTask[item.json.taskId]);
-		expect(Math.max(...tasks.map((task) => task.createdAt))).toBeLessThan(Math.min(...tasks.map((task) => task.completedAt!)));
+		expect(Math.max(...tasks.map((task) => task.createdAt))).toBeLessThan(
+			Math.min(...tasks.map((task) => task.completedAt!)),
+		);
 	});
 
 	it('seedream-batch-to-disk: three Seedream 4.5 submits (16:9, 2k, 2 images each), six PNG files of 2048x1152', async () => {
@@ -182,7 +220,14 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 			'A steam train crossing a snowy viaduct, oil painting',
 		];
 		items.forEach((item, i) => {
-			expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'seedream-4.5', mediaType: 'image', ratio: '16:9', resolution: '2k', n: 2 });
+			expect(item.json).toMatchObject({
+				status: 'SUCCESS',
+				model: 'seedream-4.5',
+				mediaType: 'image',
+				ratio: '16:9',
+				resolution: '2k',
+				n: 2,
+			});
 			expect(item.json.costUsd).toBeNull(); // Seedream's price is not published
 			expect(Object.keys(item.binary!).sort()).toEqual(['data', 'data_1']);
 			expect(submitOf(item.json.taskId)).toEqual({
@@ -200,11 +245,18 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 			items.flatMap((item) => [0, 1].map((k) => `maxapi/${item.json.taskId}-${k}.png`)),
 		);
 		for (const item of items) {
-			for (const k of [0, 1]) expect(writtenPng(`${item.json.taskId}-${k}`)).toEqual({ width: 2048, height: 1152 });
+			for (const k of [0, 1])
+				expect(writtenPng(`${item.json.taskId}-${k}`)).toEqual({ width: 2048, height: 1152 });
 			// the two images of a task are different files (the emulator varies the gradient per image)
-			expect(written(`${item.json.taskId}-0.png`).equals(written(`${item.json.taskId}-1.png`))).toBe(false);
+			expect(
+				written(`${item.json.taskId}-0.png`).equals(written(`${item.json.taskId}-1.png`)),
+			).toBe(false);
 		}
-		expect(fs.readdirSync(path.join(filesDir, 'maxapi')).filter((f) => items.some((item) => f.startsWith(item.json.taskId)))).toHaveLength(6);
+		expect(
+			fs
+				.readdirSync(path.join(filesDir, 'maxapi'))
+				.filter((f) => items.some((item) => f.startsWith(item.json.taskId))),
+		).toHaveLength(6);
 	});
 
 	it('veo-text-to-video-to-disk: one Veo 3.1 Fast submit (16:9, 8 s), the file node writes the MP4', async () => {
@@ -212,7 +264,13 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		const execution = await n8n.runWorkflowManually(workflow.id, { timeoutMs: 60_000 });
 		expectSuccess(execution);
 		const [item] = nodeOutput(execution, 'Max API');
-		expect(item.json).toMatchObject({ status: 'SUCCESS', model: 'veo3_fast', mediaType: 'video', ratio: '16:9', duration: 8 });
+		expect(item.json).toMatchObject({
+			status: 'SUCCESS',
+			model: 'veo3_fast',
+			mediaType: 'video',
+			ratio: '16:9',
+			duration: 8,
+		});
 		expect(item.json).not.toHaveProperty('n');
 		expect(item.binary!.data).toMatchObject({
 			mimeType: 'video/mp4',
@@ -221,7 +279,11 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		});
 		expect(submitOf(item.json.taskId)).toEqual({
 			model: 'veo3_fast',
-			input: { prompt: 'A drone shot gliding over a misty pine forest at dawn, cinematic', ratio: '16:9', duration: 8 },
+			input: {
+				prompt: 'A drone shot gliding over a misty pine forest at dawn, cinematic',
+				ratio: '16:9',
+				duration: 8,
+			},
 			callBackUrl: null,
 		});
 		expect(emulator.stats().submits).toBe(1);
@@ -240,7 +302,9 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 	it('callback pair: the submit workflow returns at once, the active trigger workflow stores the image; a forged callback starts nothing', async () => {
 		const trigger = await n8n.createWorkflow(example('callback-trigger.json'));
 		await n8n.activateWorkflow(trigger.id);
-		const webhookId = trigger.nodes.find((node) => node.type === 'n8n-nodes-maxapi.maxApiTrigger').webhookId;
+		const webhookId = trigger.nodes.find(
+			(node) => node.type === 'n8n-nodes-maxapi.maxApiTrigger',
+		).webhookId;
 		const callbackUrl = n8n.webhookUrl(`${webhookId}/maxapi`);
 
 		const submit = await n8n.createWorkflow(
@@ -255,7 +319,12 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		// GPT Image 2 (the example has no model), and the credential's callback token in the URL the node gave Max API.
 		expect(submitOf(queued.json.taskId)).toEqual({
 			model: 'gpt-image-2/text-to-image', // saved before the catalog: no model parameter
-			input: { prompt: 'A hot-air balloon over a desert canyon', ratio: '16:9', resolution: '1k', n: 1 },
+			input: {
+				prompt: 'A hot-air balloon over a desert canyon',
+				ratio: '16:9',
+				resolution: '1k',
+				n: 1,
+			},
 			callBackUrl: `${callbackUrl}?token=${CALLBACK_TOKEN}`,
 		});
 
@@ -263,12 +332,20 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		expectSuccess(run);
 		expect(run.mode).toBe('webhook');
 		const [item] = nodeOutput(run, 'Max API Trigger');
-		expect(item.json).toMatchObject({ taskId: queued.json.taskId, status: 'SUCCESS', ratio: '16:9' });
+		expect(item.json).toMatchObject({
+			taskId: queued.json.taskId,
+			status: 'SUCCESS',
+			ratio: '16:9',
+		});
 		expect(writtenPng(item.json.taskId)).toEqual({ width: 1536, height: 864 });
 
 		const forged = await axios.post(
 			`${callbackUrl}?token=${CALLBACK_TOKEN}`,
-			{ code: 0, msg: 'ok', data: { taskId: '99999999-9999-4999-8999-999999999999', status: 'SUCCESS' } },
+			{
+				code: 0,
+				msg: 'ok',
+				data: { taskId: '99999999-9999-4999-8999-999999999999', status: 'SUCCESS' },
+			},
 			{ validateStatus: () => true },
 		);
 		expect(forged.status).toBe(403);

@@ -18,297 +18,437 @@ const EMULATOR_KEY = 'e2e-pause-key';
 const TRIGGER = "When clicking 'Execute workflow'";
 
 function log(line: string): void {
-  process.stdout.write(`[e2e pause] ${line}\n`);
+	process.stdout.write(`[e2e pause] ${line}\n`);
 }
 
 /** Manual Trigger → Code (one item per prompt) → Max API with the given parameters. */
-function workflow(name: string, credential: { id: string; name: string }, prompts: string[], maxApi: Record<string, unknown>) {
-  return {
-    name,
-    nodes: [
-      { id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-      {
-        id: 'c',
-        name: 'Prompts',
-        type: 'n8n-nodes-base.code',
-        typeVersion: 2,
-        position: [200, 0],
-        parameters: { jsCode: `return ${JSON.stringify(prompts)}.map((prompt) => ({ json: { prompt } }));` },
-      },
-      {
-        id: 'm',
-        name: 'Max API',
-        type: NODE_TYPE,
-        typeVersion: 1.1,
-        position: [400, 0],
-        parameters: { resource: 'image', operation: 'textToImage', prompt: '={{ $json.prompt }}', waitForCompletion: true, ...maxApi },
-        credentials: { [CREDENTIAL_TYPE]: credential },
-      },
-    ],
-    connections: {
-      [TRIGGER]: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] },
-      Prompts: { main: [[{ node: 'Max API', type: 'main', index: 0 }]] },
-    },
-    settings: { executionOrder: 'v1' },
-  };
+function workflow(
+	name: string,
+	credential: { id: string; name: string },
+	prompts: string[],
+	maxApi: Record<string, unknown>,
+) {
+	return {
+		name,
+		nodes: [
+			{
+				id: 't',
+				name: TRIGGER,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'c',
+				name: 'Prompts',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: {
+					jsCode: `return ${JSON.stringify(prompts)}.map((prompt) => ({ json: { prompt } }));`,
+				},
+			},
+			{
+				id: 'm',
+				name: 'Max API',
+				type: NODE_TYPE,
+				typeVersion: 1.1,
+				position: [400, 0],
+				parameters: {
+					resource: 'image',
+					operation: 'textToImage',
+					prompt: '={{ $json.prompt }}',
+					waitForCompletion: true,
+					...maxApi,
+				},
+				credentials: { [CREDENTIAL_TYPE]: credential },
+			},
+		],
+		connections: {
+			[TRIGGER]: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] },
+			Prompts: { main: [[{ node: 'Max API', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 /** Polls the execution until it has one of `statuses`. */
-async function untilStatus(n8n: N8nInstance, id: string, statuses: string[], timeoutMs: number): Promise<N8nExecution> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let execution: N8nExecution | undefined;
-    try {
-      execution = await n8n.getExecution(id, { includeData: true });
-    } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw error;
-    }
-    if (execution && statuses.includes(execution.status)) return execution;
-    if (Date.now() > deadline) throw new Error(`execution ${id} is ${execution?.status}, not ${statuses.join('/')}, after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+async function untilStatus(
+	n8n: N8nInstance,
+	id: string,
+	statuses: string[],
+	timeoutMs: number,
+): Promise<N8nExecution> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		let execution: N8nExecution | undefined;
+		try {
+			execution = await n8n.getExecution(id, { includeData: true });
+		} catch (error) {
+			if ((error as { status?: number }).status !== 404) throw error;
+		}
+		if (execution && statuses.includes(execution.status)) return execution;
+		if (Date.now() > deadline)
+			throw new Error(
+				`execution ${id} is ${execution?.status}, not ${statuses.join('/')}, after ${timeoutMs} ms`,
+			);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
 }
 
 async function sleep(ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
+	await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The emulator's record of the task's first callback, once it has an answer (or failed to get one). */
 async function answeredCallback(emulator: Emulator, taskId: string, timeoutMs = 60_000) {
-  for (let waited = 0; ; waited += 250) {
-    const callback = emulator.callbacks.find((c) => c.taskId === taskId && (c.statusCode !== null || c.error !== null));
-    if (callback) return callback;
-    if (waited > timeoutMs) throw new Error(`task ${taskId} never called back`);
-    await sleep(250);
-  }
+	for (let waited = 0; ; waited += 250) {
+		const callback = emulator.callbacks.find(
+			(c) => c.taskId === taskId && (c.statusCode !== null || c.error !== null),
+		);
+		if (callback) return callback;
+		if (waited > timeoutMs) throw new Error(`task ${taskId} never called back`);
+		await sleep(250);
+	}
 }
 
 /** Runs the workflow from its Manual Trigger and resolves once n8n has saved the execution as waiting. */
 async function startPaused(n8n: N8nInstance, workflowId: string): Promise<string> {
-  const { executionId } = await n8n.runWorkflowManually(workflowId, { wait: false });
-  const waiting = await untilStatus(n8n, executionId, ['waiting', 'error', 'success'], 30_000);
-  if (waiting.status !== 'waiting') throw new Error(`execution ${executionId} did not pause: ${JSON.stringify(waiting.data!.resultData.error)}`);
-  return executionId;
+	const { executionId } = await n8n.runWorkflowManually(workflowId, { wait: false });
+	const waiting = await untilStatus(n8n, executionId, ['waiting', 'error', 'success'], 30_000);
+	if (waiting.status !== 'waiting')
+		throw new Error(
+			`execution ${executionId} did not pause: ${JSON.stringify(waiting.data!.resultData.error)}`,
+		);
+	return executionId;
 }
 
-async function finished(n8n: N8nInstance, executionId: string, timeoutMs: number): Promise<N8nExecution> {
-  const done = await untilStatus(n8n, executionId, ['success', 'error', 'crashed', 'canceled'], timeoutMs);
-  if (done.status !== 'success') throw new Error(`execution ${executionId} ${done.status}: ${JSON.stringify(done.data!.resultData.error ?? done.data!.resultData.runData['Max API'])}`);
-  return done;
+async function finished(
+	n8n: N8nInstance,
+	executionId: string,
+	timeoutMs: number,
+): Promise<N8nExecution> {
+	const done = await untilStatus(
+		n8n,
+		executionId,
+		['success', 'error', 'crashed', 'canceled'],
+		timeoutMs,
+	);
+	if (done.status !== 'success')
+		throw new Error(
+			`execution ${executionId} ${done.status}: ${JSON.stringify(done.data!.resultData.error ?? done.data!.resultData.runData['Max API'])}`,
+		);
+	return done;
 }
 
 function maxApiItems(execution: N8nExecution) {
-  const runs = execution.data!.resultData.runData['Max API'];
-  return runs[runs.length - 1].data!.main[0]!;
+	const runs = execution.data!.resultData.runData['Max API'];
+	return runs[runs.length - 1].data!.main[0]!;
 }
 
 describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => {
-  let n8n: N8nInstance | undefined;
-  let emulator: Emulator | undefined;
-  let credential: { id: string; name: string };
+	let n8n: N8nInstance | undefined;
+	let emulator: Emulator | undefined;
+	let credential: { id: string; name: string };
 
-  beforeAll(async () => {
-    const runtime = await runtimeFor(target);
-    const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-pack-'));
-    const { tgz } = packPackage(REPO, packDir);
-    emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 3000 });
-    n8n = await startN8n({ runtime, packageTgz: tgz, expectNodeTypes: [NODE_TYPE], ...startOptions(target) });
-    credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (pause)', { apiKey: EMULATOR_KEY, baseUrl: emulator.url });
-  }, 15 * 60 * 1000);
+	beforeAll(
+		async () => {
+			const runtime = await runtimeFor(target);
+			const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-pack-'));
+			const { tgz } = packPackage(REPO, packDir);
+			emulator = await startEmulator({ apiKey: EMULATOR_KEY, latencyMs: 3000 });
+			n8n = await startN8n({
+				runtime,
+				packageTgz: tgz,
+				expectNodeTypes: [NODE_TYPE],
+				...startOptions(target),
+			});
+			credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (pause)', {
+				apiKey: EMULATOR_KEY,
+				baseUrl: emulator.url,
+			});
+		},
+		15 * 60 * 1000,
+	);
 
-  afterAll(async () => {
-    await Promise.allSettled([n8n?.stop(), emulator?.close()]);
-  }, 60 * 1000);
+	afterAll(async () => {
+		await Promise.allSettled([n8n?.stop(), emulator?.close()]);
+	}, 60 * 1000);
 
-  beforeEach(() => emulator!.reset());
+	beforeEach(() => emulator!.reset());
 
-  test('a batch of 3 is saved as waiting, then resumes on the callbacks with 3 items and their images', async () => {
-    const prompts = ['a red fox', 'a blue whale', 'a green parrot'];
-    const wf = await n8n!.createWorkflow(workflow('e2e: pause batch', credential, prompts, { waitMode: 'pause' }));
-    const started = Date.now();
-    const executionId = await startPaused(n8n!, wf.id);
-    log(`waiting after ${Date.now() - started} ms`);
-    expect(emulator!.stats().submits).toBe(3);
-    const callBackUrls = [...emulator!.tasks.values()].map((task) => task.callBackUrl);
-    expect(new Set(callBackUrls).size).toBe(1);
-    expect(callBackUrls[0]).toContain(`/webhook-waiting/${executionId}`);
+	test('a batch of 3 is saved as waiting, then resumes on the callbacks with 3 items and their images', async () => {
+		const prompts = ['a red fox', 'a blue whale', 'a green parrot'];
+		const wf = await n8n!.createWorkflow(
+			workflow('e2e: pause batch', credential, prompts, { waitMode: 'pause' }),
+		);
+		const started = Date.now();
+		const executionId = await startPaused(n8n!, wf.id);
+		log(`waiting after ${Date.now() - started} ms`);
+		expect(emulator!.stats().submits).toBe(3);
+		const callBackUrls = [...emulator!.tasks.values()].map((task) => task.callBackUrl);
+		expect(new Set(callBackUrls).size).toBe(1);
+		expect(callBackUrls[0]).toContain(`/webhook-waiting/${executionId}`);
 
-    const done = await finished(n8n!, executionId, 60_000);
-    log(`resumed after ${Date.now() - started} ms; ${emulator!.stats().queries} status queries for 3 tasks`);
-    const items = maxApiItems(done);
-    expect(items).toHaveLength(3);
-    items.forEach((item, index) => {
-      expect(item.json).toEqual(expect.objectContaining({ status: 'SUCCESS', prompt: prompts[index] }));
-      expect(item.json).not.toHaveProperty('maxApiPause');
-      expect(item.pairedItem).toEqual({ item: index });
-      expect(Object.keys(item.binary ?? {})).toEqual(['data']);
-    });
-    expect(emulator!.stats().submits).toBe(3);
-    // No secret in what the run shows: the resume URL carries n8n's resume token.
-    expect(JSON.stringify(done.data)).not.toContain('signature=');
-  }, 120_000);
+		const done = await finished(n8n!, executionId, 60_000);
+		log(
+			`resumed after ${Date.now() - started} ms; ${emulator!.stats().queries} status queries for 3 tasks`,
+		);
+		const items = maxApiItems(done);
+		expect(items).toHaveLength(3);
+		items.forEach((item, index) => {
+			expect(item.json).toEqual(
+				expect.objectContaining({ status: 'SUCCESS', prompt: prompts[index] }),
+			);
+			expect(item.json).not.toHaveProperty('maxApiPause');
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+		});
+		expect(emulator!.stats().submits).toBe(3);
+		// No secret in what the run shows: the resume URL carries n8n's resume token.
+		expect(JSON.stringify(done.data)).not.toContain('signature=');
+	}, 120_000);
 
-  test('duplicate, forged and foreign callbacks change nothing: one resume, no resubmit', async () => {
-    emulator!.callbackMode = { duplicate: true };
-    const prompts = ['one #latency:4000', 'two #latency:6000'];
-    const wf = await n8n!.createWorkflow(workflow('e2e: pause callbacks', credential, prompts, { waitMode: 'pause' }));
-    const executionId = await startPaused(n8n!, wf.id);
-    const [first, second] = [...emulator!.tasks.values()];
-    const resumeUrl = first.callBackUrl!;
+	test('duplicate, forged and foreign callbacks change nothing: one resume, no resubmit', async () => {
+		emulator!.callbackMode = { duplicate: true };
+		const prompts = ['one #latency:4000', 'two #latency:6000'];
+		const wf = await n8n!.createWorkflow(
+			workflow('e2e: pause callbacks', credential, prompts, { waitMode: 'pause' }),
+		);
+		const executionId = await startPaused(n8n!, wf.id);
+		const [first, second] = [...emulator!.tasks.values()];
+		const resumeUrl = first.callBackUrl!;
 
-    // A task of another execution (made at the emulator, never submitted by this run): ignored.
-    const stranger = emulator!.createTask({ prompt: 'not ours', latencyMs: 0 });
-    expect(await emulator!.sendCallback(stranger, { url: resumeUrl })).toBe(200);
-    // A forged SUCCESS for a task that is still running: refused after asking Max API.
-    const forged = { code: 0, msg: 'ok', data: { taskId: second.taskId, status: 'SUCCESS', result: { type: 'image', urls: ['https://evil.example/x.png'] } } };
-    expect(await emulator!.sendCallback(second.taskId, { url: resumeUrl, body: forged })).toBe(409);
-    expect((await n8n!.getExecution(executionId)).status).toBe('waiting');
+		// A task of another execution (made at the emulator, never submitted by this run): ignored.
+		const stranger = emulator!.createTask({ prompt: 'not ours', latencyMs: 0 });
+		expect(await emulator!.sendCallback(stranger, { url: resumeUrl })).toBe(200);
+		// A forged SUCCESS for a task that is still running: refused after asking Max API.
+		const forged = {
+			code: 0,
+			msg: 'ok',
+			data: {
+				taskId: second.taskId,
+				status: 'SUCCESS',
+				result: { type: 'image', urls: ['https://evil.example/x.png'] },
+			},
+		};
+		expect(await emulator!.sendCallback(second.taskId, { url: resumeUrl, body: forged })).toBe(409);
+		expect((await n8n!.getExecution(executionId)).status).toBe('waiting');
 
-    const done = await finished(n8n!, executionId, 60_000);
-    const items = maxApiItems(done);
-    expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
-    expect(JSON.stringify(items)).not.toContain('evil.example');
-    // Each task called back twice; the run resumed once and nothing was submitted again.
-    await sleep(1000);
-    expect(emulator!.callbacks.filter((c) => c.taskId === second.taskId && c.source === 'auto')).toHaveLength(2);
-    expect(emulator!.stats().submits).toBe(2);
-    const runs = await n8n!.getExecutions(wf.id);
-    expect(runs).toHaveLength(1);
-  }, 120_000);
+		const done = await finished(n8n!, executionId, 60_000);
+		const items = maxApiItems(done);
+		expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+		expect(JSON.stringify(items)).not.toContain('evil.example');
+		// Each task called back twice; the run resumed once and nothing was submitted again.
+		await sleep(1000);
+		expect(
+			emulator!.callbacks.filter((c) => c.taskId === second.taskId && c.source === 'auto'),
+		).toHaveLength(2);
+		expect(emulator!.stats().submits).toBe(2);
+		const runs = await n8n!.getExecutions(wf.id);
+		expect(runs).toHaveLength(1);
+	}, 120_000);
 
-  test('a failed task is its item\'s error; a task past its deadline is queried once and times out with its id', async () => {
-    const prompts = ['fine', 'refused #fail:CONTENT_MODERATION', 'stuck #never'];
-    const wf = await n8n!.createWorkflow(workflow('e2e: pause deadline', credential, prompts, { waitMode: 'pause', options: { timeout: 8 } }));
-    const started = Date.now();
-    const executionId = await startPaused(n8n!, wf.id);
-    const stuck = [...emulator!.tasks.values()].find((task) => task.prompt.includes('#never'))!;
-    const queriesBefore = emulator!.stats().byTask[stuck.taskId].queries;
+	test("a failed task is its item's error; a task past its deadline is queried once and times out with its id", async () => {
+		const prompts = ['fine', 'refused #fail:CONTENT_MODERATION', 'stuck #never'];
+		const wf = await n8n!.createWorkflow(
+			workflow('e2e: pause deadline', credential, prompts, {
+				waitMode: 'pause',
+				options: { timeout: 8 },
+			}),
+		);
+		const started = Date.now();
+		const executionId = await startPaused(n8n!, wf.id);
+		const stuck = [...emulator!.tasks.values()].find((task) => task.prompt.includes('#never'))!;
+		const queriesBefore = emulator!.stats().byTask[stuck.taskId].queries;
 
-    const done = await finished(n8n!, executionId, 60_000);
-    log(`deadline run resumed after ${Date.now() - started} ms (timeout 8 s)`);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(8000);
-    const [fine, refused, late] = maxApiItems(done).map((item) => item.json);
-    expect(fine.status).toBe('SUCCESS');
-    expect(refused).toEqual(expect.objectContaining({ status: 'FAILURE', failureReason: 'CONTENT_MODERATION' }));
-    expect(String(refused.error)).toMatch(/FAILURE/);
-    expect(late).toEqual(expect.objectContaining({ taskId: stuck.taskId, status: 'SUBMITTED' }));
-    expect(String(late.error)).toMatch(new RegExp(`task ${stuck.taskId} did not finish within 8 seconds \\(last status: SUBMITTED\\)`));
-    expect(String(late.errorDescription)).toContain(`Task ID ${stuck.taskId}`);
-    expect(emulator!.stats().byTask[stuck.taskId].queries - queriesBefore).toBeGreaterThanOrEqual(1);
-    expect(emulator!.stats().submits).toBe(3);
-  }, 120_000);
+		const done = await finished(n8n!, executionId, 60_000);
+		log(`deadline run resumed after ${Date.now() - started} ms (timeout 8 s)`);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(8000);
+		const [fine, refused, late] = maxApiItems(done).map((item) => item.json);
+		expect(fine.status).toBe('SUCCESS');
+		expect(refused).toEqual(
+			expect.objectContaining({ status: 'FAILURE', failureReason: 'CONTENT_MODERATION' }),
+		);
+		expect(String(refused.error)).toMatch(/FAILURE/);
+		expect(late).toEqual(expect.objectContaining({ taskId: stuck.taskId, status: 'SUBMITTED' }));
+		expect(String(late.error)).toMatch(
+			new RegExp(
+				`task ${stuck.taskId} did not finish within 8 seconds \\(last status: SUBMITTED\\)`,
+			),
+		);
+		expect(String(late.errorDescription)).toContain(`Task ID ${stuck.taskId}`);
+		expect(emulator!.stats().byTask[stuck.taskId].queries - queriesBefore).toBeGreaterThanOrEqual(
+			1,
+		);
+		expect(emulator!.stats().submits).toBe(3);
+	}, 120_000);
 
-  test('tasks that end before n8n has saved the execution as waiting are not lost', async () => {
-    const prompts = ['instant #latency:0', 'also instant #latency:0'];
-    const wf = await n8n!.createWorkflow(workflow('e2e: pause instant', credential, prompts, { waitMode: 'pause', options: { timeout: 5 } }));
-    const { executionId } = await n8n!.runWorkflowManually(wf.id, { wait: false });
-    const done = await finished(n8n!, executionId, 60_000);
-    const answers = await Promise.all([...emulator!.tasks.values()].map(async (task) => (await answeredCallback(emulator!, task.taskId)).statusCode));
-    // A refusal (n8n 2.41.1 answers 500 while the execution has no saved data yet, 409 while it runs)
-    // means n8n had not saved the execution as waiting: the deadline's query found the tasks then.
-    log(`${target.label}: callbacks of tasks that ended at once answered ${answers.join(', ')}`);
-    expect(maxApiItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
-    expect(emulator!.stats().submits).toBe(2);
-  }, 120_000);
+	test('tasks that end before n8n has saved the execution as waiting are not lost', async () => {
+		const prompts = ['instant #latency:0', 'also instant #latency:0'];
+		const wf = await n8n!.createWorkflow(
+			workflow('e2e: pause instant', credential, prompts, {
+				waitMode: 'pause',
+				options: { timeout: 5 },
+			}),
+		);
+		const { executionId } = await n8n!.runWorkflowManually(wf.id, { wait: false });
+		const done = await finished(n8n!, executionId, 60_000);
+		const answers = await Promise.all(
+			[...emulator!.tasks.values()].map(
+				async (task) => (await answeredCallback(emulator!, task.taskId)).statusCode,
+			),
+		);
+		// A refusal (n8n 2.41.1 answers 500 while the execution has no saved data yet, 409 while it runs)
+		// means n8n had not saved the execution as waiting: the deadline's query found the tasks then.
+		log(`${target.label}: callbacks of tasks that ended at once answered ${answers.join(', ')}`);
+		expect(maxApiItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+		expect(emulator!.stats().submits).toBe(2);
+	}, 120_000);
 
-  test('stopping a waiting execution from the editor ends it: later callbacks resume nothing', async () => {
-    const wf = await n8n!.createWorkflow(workflow('e2e: pause stopped', credential, ['stop me #latency:3000'], { waitMode: 'pause' }));
-    const executionId = await startPaused(n8n!, wf.id);
-    await n8n!.rest('POST', `/executions/${executionId}/stop`);
-    const stopped = await untilStatus(n8n!, executionId, ['canceled', 'error', 'success'], 30_000);
-    expect(stopped.status).toBe('canceled');
-    const [task] = [...emulator!.tasks.values()];
-    const callback = await answeredCallback(emulator!, task.taskId);
-    expect(callback.statusCode).toBe(409);
-    expect((await n8n!.getExecution(executionId)).status).toBe('canceled');
-    expect(emulator!.stats().submits).toBe(1);
-  }, 120_000);
+	test('stopping a waiting execution from the editor ends it: later callbacks resume nothing', async () => {
+		const wf = await n8n!.createWorkflow(
+			workflow('e2e: pause stopped', credential, ['stop me #latency:3000'], { waitMode: 'pause' }),
+		);
+		const executionId = await startPaused(n8n!, wf.id);
+		await n8n!.rest('POST', `/executions/${executionId}/stop`);
+		const stopped = await untilStatus(n8n!, executionId, ['canceled', 'error', 'success'], 30_000);
+		expect(stopped.status).toBe('canceled');
+		const [task] = [...emulator!.tasks.values()];
+		const callback = await answeredCallback(emulator!, task.taskId);
+		expect(callback.statusCode).toBe(409);
+		expect((await n8n!.getExecution(executionId)).status).toBe('canceled');
+		expect(emulator!.stats().submits).toBe(1);
+	}, 120_000);
 
-  // What pausing is for: in queue mode a waiting execution holds none of a worker's slots.
-  if (target.mode === 'queue') {
-    test('queue mode, one worker running one execution at a time: a paused batch of 10 leaves the worker free; polling blocks it', async () => {
-      const quick = await n8n!.createWorkflow({
-        name: 'e2e: quick workflow',
-        nodes: [
-          { id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-          { id: 'c', name: 'Done', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: 'return [{ json: { done: true } }];' } },
-        ],
-        connections: { [TRIGGER]: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-        settings: { executionOrder: 'v1' },
-      });
-      const quickRunMs = async () => {
-        const started = Date.now();
-        const run = await n8n!.runWorkflowManually(quick.id, { timeoutMs: 120_000 });
-        expect(run.status).toBe('success');
-        return Date.now() - started;
-      };
-      const prompts = Array.from({ length: 10 }, (_, index) => `image ${index} #latency:20000`);
+	// What pausing is for: in queue mode a waiting execution holds none of a worker's slots.
+	if (target.mode === 'queue') {
+		test(
+			'queue mode, one worker running one execution at a time: a paused batch of 10 leaves the worker free; polling blocks it',
+			async () => {
+				const quick = await n8n!.createWorkflow({
+					name: 'e2e: quick workflow',
+					nodes: [
+						{
+							id: 't',
+							name: TRIGGER,
+							type: 'n8n-nodes-base.manualTrigger',
+							typeVersion: 1,
+							position: [0, 0],
+							parameters: {},
+						},
+						{
+							id: 'c',
+							name: 'Done',
+							type: 'n8n-nodes-base.code',
+							typeVersion: 2,
+							position: [200, 0],
+							parameters: { jsCode: 'return [{ json: { done: true } }];' },
+						},
+					],
+					connections: { [TRIGGER]: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+					settings: { executionOrder: 'v1' },
+				});
+				const quickRunMs = async () => {
+					const started = Date.now();
+					const run = await n8n!.runWorkflowManually(quick.id, { timeoutMs: 120_000 });
+					expect(run.status).toBe('success');
+					return Date.now() - started;
+				};
+				const prompts = Array.from({ length: 10 }, (_, index) => `image ${index} #latency:20000`);
 
-      const paused = await n8n!.createWorkflow(workflow('e2e: 10 paused', credential, prompts, { waitMode: 'pause' }));
-      const pausedStarted = Date.now();
-      const pausedId = await startPaused(n8n!, paused.id);
-      const whilePaused = await quickRunMs();
-      const pausedDone = await finished(n8n!, pausedId, 120_000);
-      const pausedMs = Date.now() - pausedStarted;
-      const items = maxApiItems(pausedDone);
-      expect(items).toHaveLength(10);
-      items.forEach((item, index) => {
-        expect(item.json).toEqual(expect.objectContaining({ status: 'SUCCESS', prompt: prompts[index] }));
-        expect(Object.keys(item.binary ?? {})).toEqual(['data']);
-      });
+				const paused = await n8n!.createWorkflow(
+					workflow('e2e: 10 paused', credential, prompts, { waitMode: 'pause' }),
+				);
+				const pausedStarted = Date.now();
+				const pausedId = await startPaused(n8n!, paused.id);
+				const whilePaused = await quickRunMs();
+				const pausedDone = await finished(n8n!, pausedId, 120_000);
+				const pausedMs = Date.now() - pausedStarted;
+				const items = maxApiItems(pausedDone);
+				expect(items).toHaveLength(10);
+				items.forEach((item, index) => {
+					expect(item.json).toEqual(
+						expect.objectContaining({ status: 'SUCCESS', prompt: prompts[index] }),
+					);
+					expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+				});
 
-      const polling = await n8n!.createWorkflow(workflow('e2e: 10 polled', credential, prompts, { waitMode: 'poll' }));
-      const pollingStarted = Date.now();
-      const { executionId: pollingId } = await n8n!.runWorkflowManually(polling.id, { wait: false });
-      await untilStatus(n8n!, pollingId, ['running', 'success', 'error'], 30_000);
-      const whilePolling = await quickRunMs();
-      await finished(n8n!, pollingId, 120_000);
-      const pollingMs = Date.now() - pollingStarted;
+				const polling = await n8n!.createWorkflow(
+					workflow('e2e: 10 polled', credential, prompts, { waitMode: 'poll' }),
+				);
+				const pollingStarted = Date.now();
+				const { executionId: pollingId } = await n8n!.runWorkflowManually(polling.id, {
+					wait: false,
+				});
+				await untilStatus(n8n!, pollingId, ['running', 'success', 'error'], 30_000);
+				const whilePolling = await quickRunMs();
+				await finished(n8n!, pollingId, 120_000);
+				const pollingMs = Date.now() - pollingStarted;
 
-      log(`worker concurrency 1, 10 tasks of 20 s: another workflow took ${whilePaused} ms while the batch was paused (batch done in ${pausedMs} ms), ${whilePolling} ms while it polled (batch done in ${pollingMs} ms)`);
-      expect(whilePaused).toBeLessThan(5000);
-      expect(whilePolling).toBeGreaterThan(10_000);
-      expect(emulator!.stats().submits).toBe(20);
-    }, 5 * 60 * 1000);
-  }
+				log(
+					`worker concurrency 1, 10 tasks of 20 s: another workflow took ${whilePaused} ms while the batch was paused (batch done in ${pausedMs} ms), ${whilePolling} ms while it polled (batch done in ${pollingMs} ms)`,
+				);
+				expect(whilePaused).toBeLessThan(5000);
+				expect(whilePolling).toBeGreaterThan(10_000);
+				expect(emulator!.stats().submits).toBe(20);
+			},
+			5 * 60 * 1000,
+		);
+	}
 });
 
 describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (target) => {
-  let emulator: Emulator | undefined;
-  let n8n: N8nInstance | undefined;
+	let emulator: Emulator | undefined;
+	let n8n: N8nInstance | undefined;
 
-  afterAll(async () => {
-    await Promise.allSettled([n8n?.stop(), emulator?.close()]);
-  }, 60 * 1000);
+	afterAll(async () => {
+		await Promise.allSettled([n8n?.stop(), emulator?.close()]);
+	}, 60 * 1000);
 
-  test('a task that ends while every n8n process is down is found by the next callback: the run completes with every result', async () => {
-    const runtime = await runtimeFor(target);
-    const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-pack-'));
-    const { tgz } = packPackage(REPO, packDir);
-    emulator = await startEmulator({ apiKey: EMULATOR_KEY });
-    n8n = await startN8n({ runtime, packageTgz: tgz, expectNodeTypes: [NODE_TYPE], ...startOptions(target) });
-    const credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (restart)', { apiKey: EMULATOR_KEY, baseUrl: emulator.url });
-    // The first task ends while n8n is down; the second after n8n is back (a restart takes 15-60 s here,
-    // the longer under load: the second task's 90 s leave room for it).
-    const prompts = ['early #latency:4000', 'late #latency:90000'];
-    const wf = await n8n.createWorkflow(workflow('e2e: pause across a restart', credential, prompts, { waitMode: 'pause' }));
-    const executionId = await startPaused(n8n, wf.id);
+	test(
+		'a task that ends while every n8n process is down is found by the next callback: the run completes with every result',
+		async () => {
+			const runtime = await runtimeFor(target);
+			const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-pack-'));
+			const { tgz } = packPackage(REPO, packDir);
+			emulator = await startEmulator({ apiKey: EMULATOR_KEY });
+			n8n = await startN8n({
+				runtime,
+				packageTgz: tgz,
+				expectNodeTypes: [NODE_TYPE],
+				...startOptions(target),
+			});
+			const credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (restart)', {
+				apiKey: EMULATOR_KEY,
+				baseUrl: emulator.url,
+			});
+			// The first task ends while n8n is down; the second after n8n is back (a restart takes 15-60 s here,
+			// the longer under load: the second task's 90 s leave room for it).
+			const prompts = ['early #latency:4000', 'late #latency:90000'];
+			const wf = await n8n.createWorkflow(
+				workflow('e2e: pause across a restart', credential, prompts, { waitMode: 'pause' }),
+			);
+			const executionId = await startPaused(n8n, wf.id);
 
-    await n8n.stopN8nProcesses();
-    log(`${target.label}: every n8n process stopped with the execution waiting`);
-    const [early, late] = [...emulator.tasks.values()];
-    const lost = await answeredCallback(emulator, early.taskId);
-    expect(lost.statusCode).toBeNull(); // nobody listened: Max API does not send it again
-    expect(lost.error).toMatch(/ECONNREFUSED/);
+			await n8n.stopN8nProcesses();
+			log(`${target.label}: every n8n process stopped with the execution waiting`);
+			const [early, late] = [...emulator.tasks.values()];
+			const lost = await answeredCallback(emulator, early.taskId);
+			expect(lost.statusCode).toBeNull(); // nobody listened: Max API does not send it again
+			expect(lost.error).toMatch(/ECONNREFUSED/);
 
-    await n8n.startN8nProcesses();
-    log(`${target.label}: n8n started again`);
-    const done = await finished(n8n, executionId, 150_000);
-    const items = maxApiItems(done);
-    expect(items.map((item) => item.json.taskId)).toEqual([early.taskId, late.taskId]);
-    expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
-    for (const item of items) expect(Object.keys(item.binary ?? {})).toEqual(['data']);
-    expect(emulator.callbacks.find((c) => c.taskId === late.taskId)!.statusCode).toBe(200);
-    expect(emulator.stats().submits).toBe(2);
-  }, 6 * 60 * 1000);
+			await n8n.startN8nProcesses();
+			log(`${target.label}: n8n started again`);
+			const done = await finished(n8n, executionId, 150_000);
+			const items = maxApiItems(done);
+			expect(items.map((item) => item.json.taskId)).toEqual([early.taskId, late.taskId]);
+			expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+			for (const item of items) expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+			expect(emulator.callbacks.find((c) => c.taskId === late.taskId)!.statusCode).toBe(200);
+			expect(emulator.stats().submits).toBe(2);
+		},
+		6 * 60 * 1000,
+	);
 });

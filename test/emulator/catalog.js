@@ -23,18 +23,18 @@ const CATALOG_DIR = path.resolve(__dirname, '..', '..', 'dist', 'nodes', 'shared
  * @returns {any}
  */
 function loadCompiled(file) {
-  const target = path.join(CATALOG_DIR, file);
-  try {
-    return require(target);
-  } catch (err) {
-    const error = /** @type {NodeJS.ErrnoException} */ (err);
-    if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(target)) {
-      throw new Error(
-        `Max API emulator: the compiled model catalog is missing (${path.relative(process.cwd(), target) || target}): run npm run build first`,
-      );
-    }
-    throw err;
-  }
+	const target = path.join(CATALOG_DIR, file);
+	try {
+		return require(target);
+	} catch (err) {
+		const error = /** @type {NodeJS.ErrnoException} */ (err);
+		if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(target)) {
+			throw new Error(
+				`Max API emulator: the compiled model catalog is missing (${path.relative(process.cwd(), target) || target}): run npm run build first`,
+			);
+		}
+		throw err;
+	}
 }
 
 const models = loadCompiled('');
@@ -52,7 +52,7 @@ const URL_KEYS = Object.freeze(['imageUrls', 'mediaUrls']);
 
 /** @param {string} id @returns {ModelFamily|undefined} */
 function familyOf(id) {
-  return MODEL_FAMILIES.find((family) => family.models.some((model) => model.id === id));
+	return MODEL_FAMILIES.find((family) => family.models.some((model) => model.id === id));
 }
 
 /**
@@ -66,20 +66,20 @@ function familyOf(id) {
  * @returns {ModelSpec|undefined}
  */
 function selectSpec(id, input) {
-  const entries = CATALOG.filter((model) => model.id === id);
-  if (entries.length === 0) return undefined;
-  /** @param {ModelSpec} spec */
-  const urlFields = (spec) => spec.fields.filter((field) => field.kind === 'urls');
-  return (
-    entries.find((spec) => urlFields(spec).some((field) => input[field.key] !== undefined)) ??
-    entries.find((spec) => urlFields(spec).length === 0) ??
-    entries[0]
-  );
+	const entries = CATALOG.filter((model) => model.id === id);
+	if (entries.length === 0) return undefined;
+	/** @param {ModelSpec} spec */
+	const urlFields = (spec) => spec.fields.filter((field) => field.kind === 'urls');
+	return (
+		entries.find((spec) => urlFields(spec).some((field) => input[field.key] !== undefined)) ??
+		entries.find((spec) => urlFields(spec).length === 0) ??
+		entries[0]
+	);
 }
 
 /** @param {ModelSpec} spec @param {string} key @returns {ModelField|undefined} */
 function fieldOf(spec, key) {
-  return spec.fields.find((field) => field.key === key);
+	return spec.fields.find((field) => field.key === key);
 }
 
 /**
@@ -87,7 +87,7 @@ function fieldOf(spec, key) {
  * @param {ModelSpec} spec
  */
 function typicalLatencyMs(spec) {
-  return spec.timing.typicalSeconds[0] * 1000;
+	return spec.timing.typicalSeconds[0] * 1000;
 }
 
 // GPT Image 2's documented values, exported as before (the PNG size table in files.js is keyed by them).
@@ -95,21 +95,24 @@ const RATIOS = Object.freeze([...gptImage2.GPT_IMAGE_2_RATIOS]);
 const FOURK_RATIOS = Object.freeze([...gptImage2.FOUR_K_RATIOS]);
 const UNIT_PRICE_USD = Object.freeze({ ...gptImage2.GPT_IMAGE_2_UNIT_USD });
 const RESOLUTIONS = Object.freeze(
-  /** @type {ModelSpec} */ (gptImage2.textToImage).fields
-    .flatMap((field) => (field.kind === 'choice' && field.key === 'resolution' ? field.options.map((option) => String(option.value)) : [])),
+	/** @type {ModelSpec} */ (gptImage2.textToImage).fields.flatMap((field) =>
+		field.kind === 'choice' && field.key === 'resolution'
+			? field.options.map((option) => String(option.value))
+			: [],
+	),
 );
 
 module.exports = {
-  MODEL_FAMILIES,
-  CATALOG,
-  MODELS,
-  URL_KEYS,
-  familyOf,
-  selectSpec,
-  fieldOf,
-  typicalLatencyMs,
-  RATIOS,
-  FOURK_RATIOS,
-  UNIT_PRICE_USD,
-  RESOLUTIONS,
+	MODEL_FAMILIES,
+	CATALOG,
+	MODELS,
+	URL_KEYS,
+	familyOf,
+	selectSpec,
+	fieldOf,
+	typicalLatencyMs,
+	RATIOS,
+	FOURK_RATIOS,
+	UNIT_PRICE_USD,
+	RESOLUTIONS,
 };

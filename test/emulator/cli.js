@@ -26,21 +26,21 @@ const USAGE = `Usage: node test/emulator/cli.js [options]
  * @returns {Record<string, string | true>}
  */
 function parseArgs(argv) {
-  /** @type {Record<string, string | true>} */
-  const args = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument: ${arg}`);
-    const eq = arg.indexOf('=');
-    if (eq > 0) {
-      args[arg.slice(2, eq)] = arg.slice(eq + 1);
-    } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
-      args[arg.slice(2)] = argv[++i];
-    } else {
-      args[arg.slice(2)] = true;
-    }
-  }
-  return args;
+	/** @type {Record<string, string | true>} */
+	const args = {};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (!arg.startsWith('--')) throw new Error(`unexpected argument: ${arg}`);
+		const eq = arg.indexOf('=');
+		if (eq > 0) {
+			args[arg.slice(2, eq)] = arg.slice(eq + 1);
+		} else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
+			args[arg.slice(2)] = argv[++i];
+		} else {
+			args[arg.slice(2)] = true;
+		}
+	}
+	return args;
 }
 
 /**
@@ -49,54 +49,65 @@ function parseArgs(argv) {
  * @returns {number | undefined}
  */
 function toNumber(value, name) {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value === true || !Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number >= 0`);
-  return n;
+	if (value === undefined) return undefined;
+	const n = Number(value);
+	if (value === true || !Number.isFinite(n) || n < 0)
+		throw new Error(`${name} must be a number >= 0`);
+	return n;
 }
 
 async function main() {
-  const known = [
-    'port', 'api-key', 'latency-ms', 'latency-scale', 'video-bytes', 'cancellable-statuses', 'reject-localhost-callbacks',
-    'public-base-url', 'noise-images', 'help',
-  ];
-  const args = parseArgs(process.argv.slice(2));
-  const unknown = Object.keys(args).filter((k) => !known.includes(k));
-  if (unknown.length) throw new Error(`unknown option --${unknown[0]}`);
-  if (args.help) {
-    console.log(USAGE);
-    return;
-  }
-  const apiKey = args['api-key'] ?? process.env.MAXAPI_EMULATOR_API_KEY ?? 'emulator-key';
-  if (apiKey === true) throw new Error('--api-key needs a value');
-  const publicBaseUrl = args['public-base-url'];
-  if (publicBaseUrl === true) throw new Error('--public-base-url needs a value');
-  const cancellable = args['cancellable-statuses'];
-  if (cancellable === true) throw new Error('--cancellable-statuses needs a value');
+	const known = [
+		'port',
+		'api-key',
+		'latency-ms',
+		'latency-scale',
+		'video-bytes',
+		'cancellable-statuses',
+		'reject-localhost-callbacks',
+		'public-base-url',
+		'noise-images',
+		'help',
+	];
+	const args = parseArgs(process.argv.slice(2));
+	const unknown = Object.keys(args).filter((k) => !known.includes(k));
+	if (unknown.length) throw new Error(`unknown option --${unknown[0]}`);
+	if (args.help) {
+		console.log(USAGE);
+		return;
+	}
+	const apiKey = args['api-key'] ?? process.env.MAXAPI_EMULATOR_API_KEY ?? 'emulator-key';
+	if (apiKey === true) throw new Error('--api-key needs a value');
+	const publicBaseUrl = args['public-base-url'];
+	if (publicBaseUrl === true) throw new Error('--public-base-url needs a value');
+	const cancellable = args['cancellable-statuses'];
+	if (cancellable === true) throw new Error('--cancellable-statuses needs a value');
 
-  const emulator = await startEmulator({
-    port: toNumber(args.port ?? process.env.MAXAPI_EMULATOR_PORT, '--port') ?? 5680,
-    apiKey,
-    latencyMs: toNumber(args['latency-ms'], '--latency-ms') ?? 3000,
-    latencyScale: toNumber(args['latency-scale'], '--latency-scale'),
-    videoBytes: toNumber(args['video-bytes'], '--video-bytes'),
-    cancellableStatuses:
-      cancellable === undefined ? undefined : /** @type {any} */ (cancellable.split(',').map((status) => status.trim())),
-    rejectLocalhostCallbacks: args['reject-localhost-callbacks'] === true,
-    publicBaseUrl,
-    noiseImages: args['noise-images'] === true,
-  });
-  console.log(`Max API emulator listening on ${emulator.url} (API key: ${emulator.apiKey})`);
+	const emulator = await startEmulator({
+		port: toNumber(args.port ?? process.env.MAXAPI_EMULATOR_PORT, '--port') ?? 5680,
+		apiKey,
+		latencyMs: toNumber(args['latency-ms'], '--latency-ms') ?? 3000,
+		latencyScale: toNumber(args['latency-scale'], '--latency-scale'),
+		videoBytes: toNumber(args['video-bytes'], '--video-bytes'),
+		cancellableStatuses:
+			cancellable === undefined
+				? undefined
+				: /** @type {any} */ (cancellable.split(',').map((status) => status.trim())),
+		rejectLocalhostCallbacks: args['reject-localhost-callbacks'] === true,
+		publicBaseUrl,
+		noiseImages: args['noise-images'] === true,
+	});
+	console.log(`Max API emulator listening on ${emulator.url} (API key: ${emulator.apiKey})`);
 
-  const stop = () => {
-    emulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+	const stop = () => {
+		emulator.close().then(() => process.exit(0));
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
 }
 
 main().catch((err) => {
-  console.error(`emulator: ${err instanceof Error ? err.message : String(err)}`);
-  console.error(USAGE);
-  process.exit(1);
+	console.error(`emulator: ${err instanceof Error ? err.message : String(err)}`);
+	console.error(USAGE);
+	process.exit(1);
 });

@@ -27,33 +27,40 @@ const { VIDEO_FIXTURE, videoChunks } = require('./mp4');
  * @type {Record<string, Partial<Record<string, [number, number]>>>}
  */
 const LANDSCAPE_SIZES = {
-  '1:1': { '1k': [1024, 1024], '2k': [2048, 2048] },
-  '3:2': { '1k': [1536, 1024], '2k': [2048, 1360] },
-  '4:3': { '1k': [1024, 768], '2k': [2048, 1536] },
-  '5:4': { '1k': [1024, 816], '2k': [2048, 1632] },
-  '16:9': { '1k': [1536, 864], '2k': [2048, 1152], '4k': [3840, 2160] },
-  '2:1': { '1k': [1728, 864], '2k': [2304, 1152], '4k': [3840, 1920] },
-  '21:9': { '1k': [2016, 864], '2k': [2688, 1152], '4k': [3840, 1648] },
+	'1:1': { '1k': [1024, 1024], '2k': [2048, 2048] },
+	'3:2': { '1k': [1536, 1024], '2k': [2048, 1360] },
+	'4:3': { '1k': [1024, 768], '2k': [2048, 1536] },
+	'5:4': { '1k': [1024, 816], '2k': [2048, 1632] },
+	'16:9': { '1k': [1536, 864], '2k': [2048, 1152], '4k': [3840, 2160] },
+	'2:1': { '1k': [1728, 864], '2k': [2304, 1152], '4k': [3840, 1920] },
+	'21:9': { '1k': [2016, 864], '2k': [2688, 1152], '4k': [3840, 1648] },
 };
-const PORTRAIT_OF = { '2:3': '3:2', '3:4': '4:3', '4:5': '5:4', '9:16': '16:9', '1:2': '2:1', '9:21': '21:9' };
+const PORTRAIT_OF = {
+	'2:3': '3:2',
+	'3:4': '4:3',
+	'4:5': '5:4',
+	'9:16': '16:9',
+	'1:2': '2:1',
+	'9:21': '21:9',
+};
 
 /** PIXEL_SIZES[resolution][ratio] = { width, height }; absent where GPT Image 2 rejects the combination (4k). */
 const PIXEL_SIZES = (() => {
-  /** @type {Record<string, Record<string, { width: number, height: number }>>} */
-  const sizes = {};
-  for (const resolution of RESOLUTIONS) {
-    /** @type {Record<string, { width: number, height: number }>} */
-    const byRatio = {};
-    for (const ratio of RATIOS) {
-      const portraitOf = /** @type {Record<string, string>} */ (PORTRAIT_OF)[ratio];
-      const pair = LANDSCAPE_SIZES[portraitOf ?? ratio]?.[resolution];
-      if (!pair) continue;
-      const [w, h] = portraitOf ? [pair[1], pair[0]] : pair;
-      byRatio[ratio] = Object.freeze({ width: w, height: h });
-    }
-    sizes[resolution] = Object.freeze(byRatio);
-  }
-  return Object.freeze(sizes);
+	/** @type {Record<string, Record<string, { width: number, height: number }>>} */
+	const sizes = {};
+	for (const resolution of RESOLUTIONS) {
+		/** @type {Record<string, { width: number, height: number }>} */
+		const byRatio = {};
+		for (const ratio of RATIOS) {
+			const portraitOf = /** @type {Record<string, string>} */ (PORTRAIT_OF)[ratio];
+			const pair = LANDSCAPE_SIZES[portraitOf ?? ratio]?.[resolution];
+			if (!pair) continue;
+			const [w, h] = portraitOf ? [pair[1], pair[0]] : pair;
+			byRatio[ratio] = Object.freeze({ width: w, height: h });
+		}
+		sizes[resolution] = Object.freeze(byRatio);
+	}
+	return Object.freeze(sizes);
 })();
 
 /** Size of images of a model without ratio and resolution fields (Grok Imagine), or with a ratio the table lacks. */
@@ -64,7 +71,7 @@ const DEFAULT_IMAGE_SIZE = Object.freeze({ width: 1024, height: 1024 });
  * @param {ModelSpec} spec @param {Record<string, unknown>} input @param {string} key
  */
 function taken(spec, input, key) {
-  return fieldOf(spec, key) ? input[key] : undefined;
+	return fieldOf(spec, key) ? input[key] : undefined;
 }
 
 /**
@@ -76,15 +83,16 @@ function taken(spec, input, key) {
  * @returns {{ width: number, height: number }}
  */
 function imageSize(spec, input) {
-  const ratio = taken(spec, input, 'ratio');
-  const resolution = taken(spec, input, 'resolution');
-  const r = typeof ratio === 'string' && RATIOS.includes(ratio) ? ratio : '1:1';
-  const res = typeof resolution === 'string' && RESOLUTIONS.includes(resolution) ? resolution : '1k';
-  const size = PIXEL_SIZES[res][r];
-  if (size) return size;
-  const twoK = PIXEL_SIZES['2k'][r];
-  if (res === '4k' && twoK) return { width: twoK.width * 2, height: twoK.height * 2 };
-  return DEFAULT_IMAGE_SIZE;
+	const ratio = taken(spec, input, 'ratio');
+	const resolution = taken(spec, input, 'resolution');
+	const r = typeof ratio === 'string' && RATIOS.includes(ratio) ? ratio : '1:1';
+	const res =
+		typeof resolution === 'string' && RESOLUTIONS.includes(resolution) ? resolution : '1k';
+	const size = PIXEL_SIZES[res][r];
+	if (size) return size;
+	const twoK = PIXEL_SIZES['2k'][r];
+	if (res === '4k' && twoK) return { width: twoK.width * 2, height: twoK.height * 2 };
+	return DEFAULT_IMAGE_SIZE;
 }
 
 /**
@@ -95,20 +103,22 @@ function imageSize(spec, input) {
  * @returns {Output}
  */
 function plannedOutput(spec, input) {
-  if (spec.media === 'video') return { type: 'video', count: 1 };
-  const n = taken(spec, input, 'n');
-  return { type: 'image', count: Number.isInteger(n) ? Number(n) : 1, ...imageSize(spec, input) };
+	if (spec.media === 'video') return { type: 'video', count: 1 };
+	const n = taken(spec, input, 'n');
+	return { type: 'image', count: Number.isInteger(n) ? Number(n) : 1, ...imageSize(spec, input) };
 }
 
 /** @param {Output} output @returns {string[]} */
 function fileNames(output) {
-  return Array.from({ length: output.count }, (_, k) => (output.type === 'video' ? `video-${k}.mp4` : `image-${k}.png`));
+	return Array.from({ length: output.count }, (_, k) =>
+		output.type === 'video' ? `video-${k}.mp4` : `image-${k}.png`,
+	);
 }
 
 /** `/files/{taskId}/{name}` → taskId and name; null for another path. @param {string} path */
 function parseFilePath(path) {
-  const match = /^\/files\/([^/]+)\/((?:image-\d+\.png)|(?:video-\d+\.mp4))$/.exec(path);
-  return match ? { taskId: match[1], name: match[2] } : null;
+	const match = /^\/files\/([^/]+)\/((?:image-\d+\.png)|(?:video-\d+\.mp4))$/.exec(path);
+	return match ? { taskId: match[1], name: match[2] } : null;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -123,18 +133,32 @@ const MP4_MAGIC = VIDEO_FIXTURE.subarray(0, VIDEO_FIXTURE.readUInt32BE(0));
  * @returns {Reply|null}
  */
 function fileReply(output, name, options) {
-  const index = fileNames(output).indexOf(name);
-  if (index < 0) return null;
-  if (output.type === 'video') {
-    const length = options.videoBytes;
-    return { status: 200, stream: { length, chunks: () => videoChunks(length) }, contentType: 'video/mp4', magic: MP4_MAGIC };
-  }
-  return {
-    status: 200,
-    raw: encodePng(output.width, output.height, { variant: index, noise: options.noiseImages }),
-    contentType: 'image/png',
-    magic: PNG_SIGNATURE,
-  };
+	const index = fileNames(output).indexOf(name);
+	if (index < 0) return null;
+	if (output.type === 'video') {
+		const length = options.videoBytes;
+		return {
+			status: 200,
+			stream: { length, chunks: () => videoChunks(length) },
+			contentType: 'video/mp4',
+			magic: MP4_MAGIC,
+		};
+	}
+	return {
+		status: 200,
+		raw: encodePng(output.width, output.height, { variant: index, noise: options.noiseImages }),
+		contentType: 'image/png',
+		magic: PNG_SIGNATURE,
+	};
 }
 
-module.exports = { PIXEL_SIZES, DEFAULT_IMAGE_SIZE, PNG_SIGNATURE, imageSize, plannedOutput, fileNames, parseFilePath, fileReply };
+module.exports = {
+	PIXEL_SIZES,
+	DEFAULT_IMAGE_SIZE,
+	PNG_SIGNATURE,
+	imageSize,
+	plannedOutput,
+	fileNames,
+	parseFilePath,
+	fileReply,
+};

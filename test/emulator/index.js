@@ -19,7 +19,12 @@
  */
 
 const { MODELS, RATIOS, RESOLUTIONS, FOURK_RATIOS, UNIT_PRICE_USD } = require('./catalog');
-const { STATUSES, TERMINAL_STATUSES, DEFAULT_CANCELLABLE_STATUSES, MAX_IMAGE_URLS } = require('./contract');
+const {
+	STATUSES,
+	TERMINAL_STATUSES,
+	DEFAULT_CANCELLABLE_STATUSES,
+	MAX_IMAGE_URLS,
+} = require('./contract');
 const { Emulator } = require('./emulator');
 const { PIXEL_SIZES } = require('./files');
 const { VIDEO_FIXTURE, readMp4Boxes } = require('./mp4');
@@ -33,21 +38,21 @@ const VIDEO_FIXTURE_BYTES = VIDEO_FIXTURE.length;
  * @returns {Promise<Emulator>}
  */
 function startEmulator(options = {}) {
-  return Emulator.start(options);
+	return Emulator.start(options);
 }
 
 module.exports = {
-  startEmulator,
-  MODELS,
-  RATIOS,
-  RESOLUTIONS,
-  PIXEL_SIZES,
-  FOURK_RATIOS,
-  UNIT_PRICE_USD,
-  STATUSES,
-  TERMINAL_STATUSES,
-  DEFAULT_CANCELLABLE_STATUSES,
-  MAX_IMAGE_URLS,
-  VIDEO_FIXTURE_BYTES,
-  readMp4Boxes,
+	startEmulator,
+	MODELS,
+	RATIOS,
+	RESOLUTIONS,
+	PIXEL_SIZES,
+	FOURK_RATIOS,
+	UNIT_PRICE_USD,
+	STATUSES,
+	TERMINAL_STATUSES,
+	DEFAULT_CANCELLABLE_STATUSES,
+	MAX_IMAGE_URLS,
+	VIDEO_FIXTURE_BYTES,
+	readMp4Boxes,
 };

@@ -16,4 +16,6 @@ export function videoChunks(total: number): Generator<Buffer>;
 export function zeros(count: number): Generator<Buffer>;
 
 /** The top-level boxes of an MP4 (ISO BMFF) in `buf`; throws on an impossible box size. */
-export function readMp4Boxes(buf: Buffer): { type: string; offset: number; size: number; headerSize: number }[];
+export function readMp4Boxes(
+	buf: Buffer,
+): { type: string; offset: number; size: number; headerSize: number }[];

@@ -22,17 +22,17 @@ const ZEROS = Buffer.alloc(64 * 1024);
  * @param {number} size
  */
 function boxHeader(type, size) {
-  if (size <= MAX_32) {
-    const header = Buffer.alloc(8);
-    header.writeUInt32BE(size, 0);
-    header.write(type, 4, 'latin1');
-    return header;
-  }
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(1, 0);
-  header.write(type, 4, 'latin1');
-  header.writeBigUInt64BE(BigInt(size), 8);
-  return header;
+	if (size <= MAX_32) {
+		const header = Buffer.alloc(8);
+		header.writeUInt32BE(size, 0);
+		header.write(type, 4, 'latin1');
+		return header;
+	}
+	const header = Buffer.alloc(16);
+	header.writeUInt32BE(1, 0);
+	header.write(type, 4, 'latin1');
+	header.writeBigUInt64BE(BigInt(size), 8);
+	return header;
 }
 
 /**
@@ -42,10 +42,10 @@ function boxHeader(type, size) {
  * @returns {string|null}
  */
 function videoBytesProblem(bytes) {
-  if (!Number.isSafeInteger(bytes)) return 'videoBytes must be an integer';
-  const pad = /** @type {number} */ (bytes) - VIDEO_FIXTURE.length;
-  if (pad === 0 || pad >= 8) return null;
-  return `videoBytes must be ${VIDEO_FIXTURE.length} (the video itself) or at least ${VIDEO_FIXTURE.length + 8}`;
+	if (!Number.isSafeInteger(bytes)) return 'videoBytes must be an integer';
+	const pad = /** @type {number} */ (bytes) - VIDEO_FIXTURE.length;
+	if (pad === 0 || pad >= 8) return null;
+	return `videoBytes must be ${VIDEO_FIXTURE.length} (the video itself) or at least ${VIDEO_FIXTURE.length + 8}`;
 }
 
 /**
@@ -55,12 +55,12 @@ function videoBytesProblem(bytes) {
  * @returns {Generator<Buffer>}
  */
 function* videoChunks(total) {
-  yield VIDEO_FIXTURE;
-  const pad = total - VIDEO_FIXTURE.length;
-  if (pad <= 0) return;
-  const header = boxHeader('free', pad);
-  yield header;
-  yield* zeros(pad - header.length);
+	yield VIDEO_FIXTURE;
+	const pad = total - VIDEO_FIXTURE.length;
+	if (pad <= 0) return;
+	const header = boxHeader('free', pad);
+	yield header;
+	yield* zeros(pad - header.length);
 }
 
 /**
@@ -69,9 +69,9 @@ function* videoChunks(total) {
  * @returns {Generator<Buffer>}
  */
 function* zeros(count) {
-  for (let left = count; left > 0; left -= ZEROS.length) {
-    yield left >= ZEROS.length ? ZEROS : ZEROS.subarray(0, left);
-  }
+	for (let left = count; left > 0; left -= ZEROS.length) {
+		yield left >= ZEROS.length ? ZEROS : ZEROS.subarray(0, left);
+	}
 }
 
 /**
@@ -82,23 +82,24 @@ function* zeros(count) {
  * @returns {{ type: string, offset: number, size: number, headerSize: number }[]}
  */
 function readMp4Boxes(buf) {
-  const boxes = [];
-  for (let offset = 0; offset + 8 <= buf.length; ) {
-    let size = buf.readUInt32BE(offset);
-    const type = buf.toString('latin1', offset + 4, offset + 8);
-    let headerSize = 8;
-    if (size === 1) {
-      if (offset + 16 > buf.length) break;
-      size = Number(buf.readBigUInt64BE(offset + 8));
-      headerSize = 16;
-    } else if (size === 0) {
-      size = buf.length - offset; // to the end of the file
-    }
-    if (size < headerSize) throw new Error(`box ${type} at ${offset} has an impossible size ${size}`);
-    boxes.push({ type, offset, size, headerSize });
-    offset += size;
-  }
-  return boxes;
+	const boxes = [];
+	for (let offset = 0; offset + 8 <= buf.length; ) {
+		let size = buf.readUInt32BE(offset);
+		const type = buf.toString('latin1', offset + 4, offset + 8);
+		let headerSize = 8;
+		if (size === 1) {
+			if (offset + 16 > buf.length) break;
+			size = Number(buf.readBigUInt64BE(offset + 8));
+			headerSize = 16;
+		} else if (size === 0) {
+			size = buf.length - offset; // to the end of the file
+		}
+		if (size < headerSize)
+			throw new Error(`box ${type} at ${offset} has an impossible size ${size}`);
+		boxes.push({ type, offset, size, headerSize });
+		offset += size;
+	}
+	return boxes;
 }
 
 module.exports = { VIDEO_FIXTURE, boxHeader, videoBytesProblem, videoChunks, zeros, readMp4Boxes };

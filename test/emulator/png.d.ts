@@ -1,7 +1,11 @@
 // Type declarations for png.js.
 
 /** A valid RGB 8-bit PNG of width x height (cached). `noise`: random, incompressible pixels. */
-export function encodePng(width: number, height: number, options?: { variant?: number; noise?: boolean }): Buffer;
+export function encodePng(
+	width: number,
+	height: number,
+	options?: { variant?: number; noise?: boolean },
+): Buffer;
 
 /** Width and height from a PNG's IHDR chunk; null when the bytes do not start like a PNG. */
 export function readPngSize(buf: Buffer): { width: number; height: number } | null;

@@ -13,13 +13,13 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** CRC-32 (ISO 3309, as PNG requires), table-driven. */
 const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
+	const table = new Uint32Array(256);
+	for (let n = 0; n < 256; n++) {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		table[n] = c >>> 0;
+	}
+	return table;
 })();
 
 /**
@@ -28,9 +28,9 @@ const CRC_TABLE = (() => {
  * @returns {number}
  */
 function crc32(buf, crc = 0) {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
+	let c = ~crc >>> 0;
+	for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
+	return ~c >>> 0;
 }
 
 /**
@@ -39,13 +39,13 @@ function crc32(buf, crc = 0) {
  * @returns {Buffer}
  */
 function chunk(type, data) {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const tail = Buffer.alloc(4);
-  // The CRC covers the type and the data, not the length.
-  tail.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
-  return Buffer.concat([head, data, tail]);
+	const head = Buffer.alloc(8);
+	head.writeUInt32BE(data.length, 0);
+	head.write(type, 4, 'ascii');
+	const tail = Buffer.alloc(4);
+	// The CRC covers the type and the data, not the length.
+	tail.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
+	return Buffer.concat([head, data, tail]);
 }
 
 /**
@@ -58,27 +58,27 @@ function chunk(type, data) {
  * @returns {Buffer}
  */
 function gradientScanlines(width, height, variant) {
-  const stride = 1 + width * 3;
-  const raw = Buffer.alloc(stride * height); // filter bytes stay 0
-  const blue = (variant * 97 + 40) & 0xff;
-  let previousGreen = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * stride;
-    // `| 0` rather than Math.floor: inside jest's vm context Math.floor is ~10x slower in hot loops.
-    const green = ((y * 256) / height) | 0;
-    if (green === previousGreen) {
-      raw.copy(raw, row, row - stride, row);
-      continue;
-    }
-    previousGreen = green;
-    for (let x = 0; x < width; x++) {
-      const p = row + 1 + x * 3;
-      raw[p] = ((x * 256) / width) | 0;
-      raw[p + 1] = green;
-      raw[p + 2] = blue;
-    }
-  }
-  return raw;
+	const stride = 1 + width * 3;
+	const raw = Buffer.alloc(stride * height); // filter bytes stay 0
+	const blue = (variant * 97 + 40) & 0xff;
+	let previousGreen = -1;
+	for (let y = 0; y < height; y++) {
+		const row = y * stride;
+		// `| 0` rather than Math.floor: inside jest's vm context Math.floor is ~10x slower in hot loops.
+		const green = ((y * 256) / height) | 0;
+		if (green === previousGreen) {
+			raw.copy(raw, row, row - stride, row);
+			continue;
+		}
+		previousGreen = green;
+		for (let x = 0; x < width; x++) {
+			const p = row + 1 + x * 3;
+			raw[p] = ((x * 256) / width) | 0;
+			raw[p + 1] = green;
+			raw[p + 2] = blue;
+		}
+	}
+	return raw;
 }
 
 /**
@@ -88,10 +88,10 @@ function gradientScanlines(width, height, variant) {
  * @returns {Buffer}
  */
 function noiseScanlines(width, height) {
-  const stride = 1 + width * 3;
-  const raw = crypto.randomBytes(stride * height);
-  for (let y = 0; y < height; y++) raw[y * stride] = 0;
-  return raw;
+	const stride = 1 + width * 3;
+	const raw = crypto.randomBytes(stride * height);
+	for (let y = 0; y < height; y++) raw[y * stride] = 0;
+	return raw;
 }
 
 /** Encoded files are cached; the cache is bounded by total bytes (oldest entries go first). */
@@ -109,33 +109,38 @@ let cachedBytes = 0;
  * @returns {Buffer}
  */
 function encodePng(width, height, options = {}) {
-  const variant = options.variant ?? 0;
-  const noise = options.noise ?? false;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`invalid PNG size ${width}x${height}`);
-  }
-  const key = `${width}x${height}:${noise ? 'noise' : variant}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
+	const variant = options.variant ?? 0;
+	const noise = options.noise ?? false;
+	if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+		throw new RangeError(`invalid PNG size ${width}x${height}`);
+	}
+	const key = `${width}x${height}:${noise ? 'noise' : variant}`;
+	const hit = cache.get(key);
+	if (hit) return hit;
 
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type RGB
-  // compression 0, filter method 0, interlace 0: already zero
-  const raw = noise ? noiseScanlines(width, height) : gradientScanlines(width, height, variant);
-  const idat = zlib.deflateSync(raw, { level: noise ? 0 : 1 });
-  const png = Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(width, 0);
+	ihdr.writeUInt32BE(height, 4);
+	ihdr[8] = 8; // bit depth
+	ihdr[9] = 2; // colour type RGB
+	// compression 0, filter method 0, interlace 0: already zero
+	const raw = noise ? noiseScanlines(width, height) : gradientScanlines(width, height, variant);
+	const idat = zlib.deflateSync(raw, { level: noise ? 0 : 1 });
+	const png = Buffer.concat([
+		SIGNATURE,
+		chunk('IHDR', ihdr),
+		chunk('IDAT', idat),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
 
-  cache.set(key, png);
-  cachedBytes += png.length;
-  for (const [oldKey, old] of cache) {
-    if (cachedBytes <= CACHE_LIMIT_BYTES || oldKey === key) break;
-    cache.delete(oldKey);
-    cachedBytes -= old.length;
-  }
-  return png;
+	cache.set(key, png);
+	cachedBytes += png.length;
+	for (const [oldKey, old] of cache) {
+		if (cachedBytes <= CACHE_LIMIT_BYTES || oldKey === key) break;
+		cache.delete(oldKey);
+		cachedBytes -= old.length;
+	}
+	return png;
 }
 
 /**
@@ -145,10 +150,14 @@ function encodePng(width, height, options = {}) {
  * @returns {{ width: number, height: number } | null}
  */
 function readPngSize(buf) {
-  if (buf.length < 24 || !buf.subarray(0, 8).equals(SIGNATURE) || buf.toString('ascii', 12, 16) !== 'IHDR') {
-    return null;
-  }
-  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+	if (
+		buf.length < 24 ||
+		!buf.subarray(0, 8).equals(SIGNATURE) ||
+		buf.toString('ascii', 12, 16) !== 'IHDR'
+	) {
+		return null;
+	}
+	return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
 
 module.exports = { encodePng, readPngSize, crc32 };

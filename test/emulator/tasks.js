@@ -47,29 +47,30 @@ const { fileNames } = require('./files');
  * @returns {Outcome}
  */
 function parseDirectives(prompt) {
-  /** @type {Outcome} */
-  const outcome = { status: 'SUCCESS', failureReason: null, noUrls: false, latencyMs: null };
-  const re = /#fail:(null|[A-Z][A-Z0-9_]*)|#status:(TIMEOUT|CANCELLED)\b|#latency:(\d+)|#(never|nourls)\b/g;
-  for (const m of prompt.matchAll(re)) {
-    const [, failReason, status, latency, flag] = m;
-    if (latency !== undefined) {
-      outcome.latencyMs = Number(latency);
-      continue;
-    }
-    // Any outcome directive replaces the previous one entirely.
-    Object.assign(outcome, { status: 'SUCCESS', failureReason: null, noUrls: false });
-    if (failReason !== undefined) {
-      outcome.status = 'FAILURE';
-      outcome.failureReason = failReason === 'null' ? null : failReason;
-    } else if (status !== undefined) {
-      outcome.status = status === 'TIMEOUT' ? 'TIMEOUT' : 'CANCELLED';
-    } else if (flag === 'never') {
-      outcome.status = null;
-    } else {
-      outcome.noUrls = true;
-    }
-  }
-  return outcome;
+	/** @type {Outcome} */
+	const outcome = { status: 'SUCCESS', failureReason: null, noUrls: false, latencyMs: null };
+	const re =
+		/#fail:(null|[A-Z][A-Z0-9_]*)|#status:(TIMEOUT|CANCELLED)\b|#latency:(\d+)|#(never|nourls)\b/g;
+	for (const m of prompt.matchAll(re)) {
+		const [, failReason, status, latency, flag] = m;
+		if (latency !== undefined) {
+			outcome.latencyMs = Number(latency);
+			continue;
+		}
+		// Any outcome directive replaces the previous one entirely.
+		Object.assign(outcome, { status: 'SUCCESS', failureReason: null, noUrls: false });
+		if (failReason !== undefined) {
+			outcome.status = 'FAILURE';
+			outcome.failureReason = failReason === 'null' ? null : failReason;
+		} else if (status !== undefined) {
+			outcome.status = status === 'TIMEOUT' ? 'TIMEOUT' : 'CANCELLED';
+		} else if (flag === 'never') {
+			outcome.status = null;
+		} else {
+			outcome.noUrls = true;
+		}
+	}
+	return outcome;
 }
 
 /**
@@ -80,16 +81,17 @@ function parseDirectives(prompt) {
  * @returns {{ status: string, since: number }}
  */
 function stateAt(task, now, phases) {
-  if (task.cancelledAt !== null) return { status: 'CANCELLED', since: task.cancelledAt };
-  if (task.pinnedStatus !== null) return { status: task.pinnedStatus, since: task.createdAt };
-  const start = task.createdAt;
-  const latency = task.latencyMs;
-  if (task.outcome.status !== null && now - start >= latency) return { status: task.outcome.status, since: start + latency };
-  const pendingEnd = start + Math.round(latency * phases.pending);
-  const processingEnd = start + Math.round(latency * phases.processing);
-  if (now < pendingEnd) return { status: 'PENDING', since: start };
-  if (now < processingEnd) return { status: 'PROCESSING', since: pendingEnd };
-  return { status: 'SUBMITTED', since: processingEnd };
+	if (task.cancelledAt !== null) return { status: 'CANCELLED', since: task.cancelledAt };
+	if (task.pinnedStatus !== null) return { status: task.pinnedStatus, since: task.createdAt };
+	const start = task.createdAt;
+	const latency = task.latencyMs;
+	if (task.outcome.status !== null && now - start >= latency)
+		return { status: task.outcome.status, since: start + latency };
+	const pendingEnd = start + Math.round(latency * phases.pending);
+	const processingEnd = start + Math.round(latency * phases.processing);
+	if (now < pendingEnd) return { status: 'PENDING', since: start };
+	if (now < processingEnd) return { status: 'PROCESSING', since: pendingEnd };
+	return { status: 'SUBMITTED', since: processingEnd };
 }
 
 /**
@@ -98,8 +100,9 @@ function stateAt(task, now, phases) {
  * @param {Task} task
  */
 function naturalEndAt(task) {
-  if (task.pinnedStatus !== null || task.cancelledAt !== null || task.outcome.status === null) return null;
-  return task.createdAt + task.latencyMs;
+	if (task.pinnedStatus !== null || task.cancelledAt !== null || task.outcome.status === null)
+		return null;
+	return task.createdAt + task.latencyMs;
 }
 
 /** @param {number} ms */
@@ -113,21 +116,23 @@ const iso = (ms) => new Date(ms).toISOString();
  * @param {string} baseUrl where result files are served, no trailing slash
  */
 function envelopeAt(task, now, phases, baseUrl) {
-  const { status, since } = stateAt(task, now, phases);
-  const urls = task.outcome.noUrls ? [] : fileNames(task.output).map((name) => `${baseUrl}/files/${task.taskId}/${name}`);
-  return {
-    code: 0,
-    msg: 'ok',
-    data: {
-      taskId: task.taskId,
-      status,
-      input: Object.assign({ model: task.model }, task.input, { model: task.model }),
-      result: status === 'SUCCESS' ? { type: task.output.type, urls } : null,
-      failure_reason: status === 'FAILURE' ? task.outcome.failureReason : null,
-      created_at: iso(task.createdAt),
-      updated_at: iso(since),
-    },
-  };
+	const { status, since } = stateAt(task, now, phases);
+	const urls = task.outcome.noUrls
+		? []
+		: fileNames(task.output).map((name) => `${baseUrl}/files/${task.taskId}/${name}`);
+	return {
+		code: 0,
+		msg: 'ok',
+		data: {
+			taskId: task.taskId,
+			status,
+			input: Object.assign({ model: task.model }, task.input, { model: task.model }),
+			result: status === 'SUCCESS' ? { type: task.output.type, urls } : null,
+			failure_reason: status === 'FAILURE' ? task.outcome.failureReason : null,
+			created_at: iso(task.createdAt),
+			updated_at: iso(since),
+		},
+	};
 }
 
 module.exports = { parseDirectives, stateAt, naturalEndAt, envelopeAt };

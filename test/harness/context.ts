@@ -27,7 +27,9 @@ export interface AdditionalDataOptions {
 	currentNodeParameters?: INodeParameters;
 }
 
-export function buildAdditionalData(options: AdditionalDataOptions): IWorkflowExecuteAdditionalData {
+export function buildAdditionalData(
+	options: AdditionalDataOptions,
+): IWorkflowExecuteAdditionalData {
 	const base = (options.baseUrl ?? DEFAULT_INSTANCE_BASE_URL).replace(/\/?$/, '/');
 	const additionalData = {
 		currentNodeExecutionIndex: 0,

@@ -39,7 +39,10 @@ type CredentialTestTarget =
 	| { nodeType?: INodeType; testRequest: ICredentialTestRequest };
 
 /** Same lookup order as n8n: the credential type's own `test` first, then nodes' `testedBy`. */
-function findCredentialTest(pkg: LoadedPackage, credentialType: string): CredentialTestTarget | undefined {
+function findCredentialTest(
+	pkg: LoadedPackage,
+	credentialType: string,
+): CredentialTestTarget | undefined {
 	const type = pkg.credentialTypes.getByName(credentialType);
 	if (type.test) return { testRequest: type.test };
 
@@ -50,7 +53,8 @@ function findCredentialTest(pkg: LoadedPackage, credentialType: string): Credent
 		} catch {
 			continue;
 		}
-		const versions: INodeType[] = 'nodeVersions' in node ? Object.values(node.nodeVersions) : [node];
+		const versions: INodeType[] =
+			'nodeVersions' in node ? Object.values(node.nodeVersions) : [node];
 		for (const nodeType of versions) {
 			for (const { name, testedBy } of nodeType.description.credentials ?? []) {
 				if (name !== credentialType || !testedBy) continue;
@@ -85,8 +89,14 @@ const NOOP_DESCRIPTION: INodeTypeDescription = {
 };
 
 /** n8n's verdict on a failed test request: a `responseCode` rule, the HTTP status, or the error code. */
-function judgeRequestError(error: unknown, testRequest: ICredentialTestRequest): INodeCredentialTestResult {
-	const e = error as { message: string; cause?: { response?: { status: number; statusText?: string }; code?: string } };
+function judgeRequestError(
+	error: unknown,
+	testRequest: ICredentialTestRequest,
+): INodeCredentialTestResult {
+	const e = error as {
+		message: string;
+		cause?: { response?: { status: number; statusText?: string }; code?: string };
+	};
 	if (e.cause?.response) {
 		const statusCode = e.cause.response.status;
 		for (const rule of testRequest.rules ?? []) {
@@ -139,7 +149,9 @@ async function runTestRequest(
 			? nodeTypeDescription.version[nodeTypeDescription.version.length - 1]
 			: nodeTypeDescription.version,
 		position: [0, 0],
-		credentials: { [credentialType]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
+		credentials: {
+			[credentialType]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name },
+		},
 	};
 	const nodeTypeCopy: INodeType = {
 		description: {
@@ -161,17 +173,29 @@ async function runTestRequest(
 		getByNameAndVersion: () => nodeTypeCopy,
 		getKnownTypes: () => ({}),
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: testNodeTypes });
-	const additionalData = buildAdditionalData({ credentialsHelper, currentNodeParameters: node.parameters });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: testNodeTypes,
+	});
+	const additionalData = buildAdditionalData({
+		credentialsHelper,
+		currentNodeParameters: node.parameters,
+	});
 	// n8n hands the already-prepared test data to every non-raw credential lookup of the test request
 	additionalData.credentialsHelper = new Proxy(credentialsHelper, {
 		get(targetObj, prop) {
 			if (prop === 'getDecrypted') {
 				return async (...args: Parameters<HarnessCredentialsHelper['getDecrypted']>) =>
-					args[5] ? await credentialsHelper.getDecrypted(...args) : (credentialsDecrypted.data ?? {});
+					args[5]
+						? await credentialsHelper.getDecrypted(...args)
+						: (credentialsDecrypted.data ?? {});
 			}
 			const value = Reflect.get(targetObj, prop) as unknown;
-			return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(targetObj) : value;
+			return typeof value === 'function'
+				? (value as (...a: unknown[]) => unknown).bind(targetObj)
+				: value;
 		},
 	});
 	const executeData: IExecuteData = { node, data: {}, source: null };

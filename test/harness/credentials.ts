@@ -7,7 +7,15 @@
 import { notSupported } from './core';
 
 import { Credentials, getAdditionalKeys } from 'n8n-core';
-import { ICredentialsHelper, NodeHelpers, UnexpectedError, UserError, Workflow, deepCopy, isExpression } from 'n8n-workflow';
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	UnexpectedError,
+	UserError,
+	Workflow,
+	deepCopy,
+	isExpression,
+} from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -99,7 +107,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		}
 
 		if (!workflow || !node) {
-			throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
+			throw new UnexpectedError(
+				'Workflow and node are required for declarative credential authentication',
+			);
 		}
 		requestOptions.headers ??= {};
 		if (authenticate.type === 'generic') {
@@ -160,11 +170,16 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		notSupported('OAuth pre-authentication');
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		const credentials = this.stored.get(type);
 		if (!credentials) {
 			// same wording as n8n's CredentialNotFoundError
-			throw new UserError(`Credential with ID "${nodeCredentials?.id ?? ''}" does not exist for type "${type}".`);
+			throw new UserError(
+				`Credential with ID "${nodeCredentials?.id ?? ''}" does not exist for type "${type}".`,
+			);
 		}
 		return credentials;
 	}
@@ -269,7 +284,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	getCredentialsProperties(type: string): INodeProperties[] {
 		const credentialType = this.credentialTypes.getByName(type);
 		if (credentialType.extends?.length) {
-			notSupported(`Credential type "${type}" extends ${credentialType.extends.join(', ')}: credential inheritance`);
+			notSupported(
+				`Credential type "${type}" extends ${credentialType.extends.join(', ')}: credential inheritance`,
+			);
 		}
 		return credentialType.properties;
 	}

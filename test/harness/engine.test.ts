@@ -3,14 +3,18 @@
 // workflow files) and credential tests; webhooks are in webhooks.test.ts. The set-up: fixture-testbed.ts.
 import * as path from 'node:path';
 
+import { NodeTestHarness, runWorkflow, startWorkflow, testCredential, userFolder } from './index';
 import {
-	NodeTestHarness,
-	runWorkflow,
-	startWorkflow,
-	testCredential,
-	userFolder,
-} from './index';
-import { fixtureDir, fixtureEvents, main, NODE, pkg, PNG, startNode, TRIGGER, useFixturePackage } from './fixture-testbed';
+	fixtureDir,
+	fixtureEvents,
+	main,
+	NODE,
+	pkg,
+	PNG,
+	startNode,
+	TRIGGER,
+	useFixturePackage,
+} from './fixture-testbed';
 
 describe('n8n in-process harness', () => {
 	useFixturePackage();
@@ -24,7 +28,9 @@ describe('n8n in-process harness', () => {
 		expect(pkg.credentialTypes.getSupportedNodes('fixtureApi')).toEqual([NODE]);
 		// the fixture's n8n-workflow is the very module instance n8n-core uses
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		expect(require(path.join(fixtureDir, 'node_modules', 'n8n-workflow'))).toBe(require('n8n-workflow'));
+		const fixtureWorkflow: unknown = require(path.join(fixtureDir, 'node_modules', 'n8n-workflow'));
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		expect(fixtureWorkflow).toBe(require('n8n-workflow'));
 		expect(userFolder).toContain('n8n-harness-');
 	});
 
@@ -41,13 +47,20 @@ describe('n8n in-process harness', () => {
 		const result = await runWorkflow({
 			nodes: [
 				startNode(),
-				{ name: 'Fixture', type: NODE, parameters: { operation: 'echo', authentication: 'fixtureFnApi' } },
+				{
+					name: 'Fixture',
+					type: NODE,
+					parameters: { operation: 'echo', authentication: 'fixtureFnApi' },
+				},
 			],
 			connections: main('Start', 'Fixture'),
 			credentials: { fixtureFnApi: { token: 't-1' } },
 			items: [{ x: 'y' }],
 		});
-		expect(result.outputOf('Fixture')[0].json).toMatchObject({ token: 't-1', received: { x: 'y' } });
+		expect(result.outputOf('Fixture')[0].json).toMatchObject({
+			token: 't-1',
+			received: { x: 'y' },
+		});
 	});
 
 	it('stores binary data in filesystem mode and reads it back', async () => {
@@ -56,12 +69,21 @@ describe('n8n in-process harness', () => {
 			nodes: [startNode(), { name: 'Fixture', type: NODE, parameters: { operation: 'binary' } }],
 			connections: main('Start', 'Fixture'),
 			credentials: { fixtureApi: { apiKey: 'k' } },
-			items: [{ json: { n: 1 }, binary: { data: { data: input, mimeType: 'text/plain', fileName: 'in.txt' } } }],
+			items: [
+				{
+					json: { n: 1 },
+					binary: { data: { data: input, mimeType: 'text/plain', fileName: 'in.txt' } },
+				},
+			],
 		});
 		expect(result.status).toBe('success');
 		const item = result.outputOf('Fixture')[0];
 		expect(item.json).toEqual({ size: PNG.length });
-		expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image.png', data: 'filesystem-v2' });
+		expect(item.binary?.data).toMatchObject({
+			mimeType: 'image/png',
+			fileName: 'image.png',
+			data: 'filesystem-v2',
+		});
 		expect(item.binary?.data.id).toMatch(/^filesystem-v2:/);
 		expect((await result.binaryBuffer('Fixture', 0, 'data')).equals(PNG)).toBe(true);
 		expect((await result.binaryBuffer('Start', 0)).equals(input)).toBe(true);
@@ -69,7 +91,10 @@ describe('n8n in-process harness', () => {
 
 	it('cancel() stops a sleeping node within 1 s through its cancel signal', async () => {
 		const handle = await startWorkflow({
-			nodes: [startNode(), { name: 'Fixture', type: NODE, parameters: { operation: 'sleep', sleepMs: 20000 } }],
+			nodes: [
+				startNode(),
+				{ name: 'Fixture', type: NODE, parameters: { operation: 'sleep', sleepMs: 20000 } },
+			],
 			connections: main('Start', 'Fixture'),
 			credentials: { fixtureApi: { apiKey: 'k' } },
 		});
@@ -88,7 +113,10 @@ describe('n8n in-process harness', () => {
 
 	it('cancel() aborts an HTTP request in flight (n8n passes the cancel signal to request helpers)', async () => {
 		const handle = await startWorkflow({
-			nodes: [startNode(), { name: 'Fixture', type: NODE, parameters: { operation: 'slowRequest' } }],
+			nodes: [
+				startNode(),
+				{ name: 'Fixture', type: NODE, parameters: { operation: 'slowRequest' } },
+			],
 			connections: main('Start', 'Fixture'),
 			credentials: { fixtureApi: { apiKey: 'k' } },
 		});
@@ -105,7 +133,10 @@ describe('n8n in-process harness', () => {
 
 	it('rejects when the safety timeout expires (and cancels the run)', async () => {
 		const handle = await startWorkflow({
-			nodes: [startNode(), { name: 'Fixture', type: NODE, parameters: { operation: 'sleep', sleepMs: 20000 } }],
+			nodes: [
+				startNode(),
+				{ name: 'Fixture', type: NODE, parameters: { operation: 'sleep', sleepMs: 20000 } },
+			],
 			connections: main('Start', 'Fixture'),
 			credentials: { fixtureApi: { apiKey: 'k' } },
 			timeoutMs: 300,
@@ -123,13 +154,18 @@ describe('n8n in-process harness', () => {
 		expect(result.run.waitTill).toBeInstanceOf(Date);
 		const { resumeUrl } = result.outputOf('Fixture')[0].json as { resumeUrl: string };
 		expect(resumeUrl).toMatch(
-			new RegExp(`^http://localhost:5678/webhook-waiting/${result.executionId}/[0-9a-f-]{36}\\?signature=`),
+			new RegExp(
+				`^http://localhost:5678/webhook-waiting/${result.executionId}/[0-9a-f-]{36}\\?signature=`,
+			),
 		);
 	});
 
 	it('surfaces a NodeApiError in RunResult.error as n8n stores it', async () => {
 		const result = await runWorkflow({
-			nodes: [startNode(), { name: 'Fixture', type: NODE, parameters: { operation: 'fail', failStatus: 500 } }],
+			nodes: [
+				startNode(),
+				{ name: 'Fixture', type: NODE, parameters: { operation: 'fail', failStatus: 500 } },
+			],
 			connections: main('Start', 'Fixture'),
 			credentials: { fixtureApi: { apiKey: 'k' } },
 		});
@@ -199,7 +235,10 @@ describe('n8n in-process harness', () => {
 				status: 'Error',
 				message: 'Key is not allowed',
 			});
-			const unreachable = await testCredential('fixtureApi', { apiKey: 'good', baseUrl: 'http://127.0.0.1:1' });
+			const unreachable = await testCredential('fixtureApi', {
+				apiKey: 'good',
+				baseUrl: 'http://127.0.0.1:1',
+			});
 			expect(unreachable).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
 		});
 

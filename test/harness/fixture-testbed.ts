@@ -74,7 +74,9 @@ export const startNode = (items?: IDataObject[]): HarnessNode => ({
 	type: 'harness.start',
 	parameters: items ? { items } : {},
 });
-export const main = (from: string, to: string) => ({ [from]: { main: [[{ node: to, type: 'main' as const, index: 0 }]] } });
+export const main = (from: string, to: string) => ({
+	[from]: { main: [[{ node: to, type: 'main' as const, index: 0 }]] },
+});
 
 /** The fixture package as loaded. */
 export let pkg: LoadedPackage;

@@ -353,7 +353,8 @@ class FixtureBareTrigger {
 exports.FixtureBareTrigger = FixtureBareTrigger;
 `;
 
-const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>';
+const ICON_SVG =
+	'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>';
 
 /**
  * Writes the fixture package to a new temp dir and returns its path. `baseUrl` becomes the default

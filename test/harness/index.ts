@@ -30,4 +30,9 @@ export type { WebhookServer, WebhookServerOptions } from './webhook/server';
 export { runWebhook } from './webhook/call';
 export type { WebhookCallResult, WebhookRequestSpec } from './webhook/call';
 export { NodeTestHarness } from './node-test-harness';
-export type { ExpectedItem, TestOptions, WorkflowJson, WorkflowTestData } from './node-test-harness';
+export type {
+	ExpectedItem,
+	TestOptions,
+	WorkflowJson,
+	WorkflowTestData,
+} from './node-test-harness';

@@ -16,7 +16,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { deepCopy } from 'n8n-workflow';
-import type { ExecutionStatus, IConnections, IDataObject, INodeExecutionData, IWorkflowSettings } from 'n8n-workflow';
+import type {
+	ExecutionStatus,
+	IConnections,
+	IDataObject,
+	INodeExecutionData,
+	IWorkflowSettings,
+} from 'n8n-workflow';
 
 import type { CredentialsInput } from './credentials';
 import type { RunResult } from './result';
@@ -69,7 +75,11 @@ export interface TestOptions {
 }
 
 /** An output item reduced to what the expected item compares. */
-function comparable(item: INodeExecutionData, expected: ExpectedItem | undefined, withBinary: boolean): IDataObject {
+function comparable(
+	item: INodeExecutionData,
+	expected: ExpectedItem | undefined,
+	withBinary: boolean,
+): IDataObject {
 	const copy = deepCopy(item) as unknown as IDataObject & INodeExecutionData;
 	if (!expected || !('pairedItem' in expected)) delete copy.pairedItem;
 	if (!withBinary || !copy.binary || Object.keys(copy.binary).length === 0) {
@@ -93,7 +103,9 @@ export class NodeTestHarness {
 
 	/** Reads a `*.workflow.json` file into test data: `pinData` becomes the expected node output. */
 	readWorkflowJSON(fileName: string): WorkflowTestData {
-		const workflow = JSON.parse(fs.readFileSync(path.resolve(this.dir, fileName), 'utf8')) as WorkflowJson;
+		const workflow = JSON.parse(
+			fs.readFileSync(path.resolve(this.dir, fileName), 'utf8'),
+		) as WorkflowJson;
 		const { nodes, connections, settings, pinData, expected } = workflow;
 		return {
 			description: workflow.name ?? fileName.replace(/\.json$/, ''),
@@ -124,7 +136,12 @@ export class NodeTestHarness {
 		const { workflowData, items } = testData.input;
 		const credentials =
 			typeof testData.credentials === 'function' ? testData.credentials() : testData.credentials;
-		const result = await runWorkflow({ ...workflowData, items, credentials, timeoutMs: testData.timeoutMs });
+		const result = await runWorkflow({
+			...workflowData,
+			items,
+			credentials,
+			timeoutMs: testData.timeoutMs,
+		});
 		this.assertOutput(testData, result);
 		return result;
 	}

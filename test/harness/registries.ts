@@ -100,7 +100,9 @@ export class HarnessCredentialTypes implements ICredentialTypes {
 	getParentTypes(typeName: string): string[] {
 		const parents = this.loader.known.credentials[typeName]?.extends ?? [];
 		if (parents.length > 0) {
-			notSupported(`Credential type "${typeName}" extends ${parents.join(', ')}: credential inheritance`);
+			notSupported(
+				`Credential type "${typeName}" extends ${parents.join(', ')}: credential inheritance`,
+			);
 		}
 		return [];
 	}

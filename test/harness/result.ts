@@ -2,7 +2,13 @@
 import { Container } from './core';
 
 import { BinaryDataService } from 'n8n-core';
-import type { ExecutionError, ExecutionStatus, INodeExecutionData, IRun, IRunData } from 'n8n-workflow';
+import type {
+	ExecutionError,
+	ExecutionStatus,
+	INodeExecutionData,
+	IRun,
+	IRunData,
+} from 'n8n-workflow';
 
 export interface RunResult {
 	executionId: string;
@@ -46,7 +52,9 @@ export function makeRunResult(executionId: string, run: IRun, engineRun: IRun = 
 		if (!tasks || tasks.length === 0) {
 			throw new Error(
 				`Node "${nodeName}" did not run. Nodes that ran: ${Object.keys(runData).join(', ') || '(none)'}` +
-					(run.data.resultData.error ? ` — execution error: ${run.data.resultData.error.message}` : ''),
+					(run.data.resultData.error
+						? ` — execution error: ${run.data.resultData.error.message}`
+						: ''),
 			);
 		}
 		return tasks[tasks.length - 1];

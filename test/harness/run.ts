@@ -6,7 +6,13 @@ import { initN8nCore } from './core';
 
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { createRunExecutionData } from 'n8n-workflow';
-import type { IDataObject, IRun, IRunExecutionData, Workflow, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IRun,
+	IRunExecutionData,
+	Workflow,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 
 import { buildAdditionalData } from './context';
 import { createCredentialsHelper, type HarnessCredentialsHelper } from './credentials';

@@ -16,7 +16,11 @@ function post(
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
 			res.on('end', () =>
-				resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+				resolve({
+					status: res.statusCode ?? 0,
+					text: Buffer.concat(chunks).toString('utf8'),
+					headers: res.headers,
+				}),
 			);
 		});
 		req.on('error', reject);
@@ -40,8 +44,15 @@ describe('n8n in-process harness', () => {
 			});
 			try {
 				expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[0-9a-f-]{36}\/fixture$/);
-				expect(fixtureEvents().filter((e) => e.type === 'checkExists').pop()?.url).toBe(server.url);
-				const response = await post(`${server.url}?q=1`, JSON.stringify({ taskId: 't1', ok: true }));
+				expect(
+					fixtureEvents()
+						.filter((e) => e.type === 'checkExists')
+						.pop()?.url,
+				).toBe(server.url);
+				const response = await post(
+					`${server.url}?q=1`,
+					JSON.stringify({ taskId: 't1', ok: true }),
+				);
 				expect(response.status).toBe(200);
 				expect(JSON.parse(response.text)).toEqual({ message: 'Workflow was started' });
 				const [run] = await server.waitForRuns(1);
@@ -111,7 +122,10 @@ describe('n8n in-process harness', () => {
 				});
 				const [run] = await throwing.waitForRuns(1);
 				expect(run.status).toBe('error');
-				expect(run.error).toMatchObject({ name: 'NodeOperationError', message: 'Trigger refused the call' });
+				expect(run.error).toMatchObject({
+					name: 'NodeOperationError',
+					message: 'Trigger refused the call',
+				});
 			} finally {
 				await throwing.close();
 			}
@@ -133,7 +147,7 @@ describe('n8n in-process harness', () => {
 			}
 		});
 
-		it('answers with the last node\'s first item in lastNode mode; serves test URLs in manual mode', async () => {
+		it("answers with the last node's first item in lastNode mode; serves test URLs in manual mode", async () => {
 			const server = await startWebhookServer({
 				nodes: [
 					{ name: 'Trigger', type: TRIGGER, parameters: { responseMode: 'lastNode' } },
@@ -160,7 +174,11 @@ describe('n8n in-process harness', () => {
 			const call = await runWebhook({
 				nodes: [{ name: 'Trigger', type: TRIGGER, parameters: {} }],
 				nodeName: 'Trigger',
-				request: { body: 'a=1&b=two', headers: { 'content-type': 'application/x-www-form-urlencoded' }, query: { z: '9' } },
+				request: {
+					body: 'a=1&b=two',
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					query: { z: '9' },
+				},
 			});
 			expect(call.statusCode).toBe(200);
 			expect(call.json).toEqual({ message: 'Workflow was started' });

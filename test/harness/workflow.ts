@@ -63,7 +63,11 @@ function safeDescription(pkg: LoadedPackage, node: INode): INodeTypeDescription 
 }
 
 /** Complete nodes: id, position, typeVersion, and a reference to every credential the test supplied. */
-export function normalizeNodes(pkg: LoadedPackage, nodes: HarnessNode[], credentials: CredentialsInput): INode[] {
+export function normalizeNodes(
+	pkg: LoadedPackage,
+	nodes: HarnessNode[],
+	credentials: CredentialsInput,
+): INode[] {
 	return nodes.map((node, index) => {
 		const full: INode = {
 			...node,
@@ -87,7 +91,12 @@ export function normalizeNodes(pkg: LoadedPackage, nodes: HarnessNode[], credent
 	});
 }
 
-export function createWorkflow(pkg: LoadedPackage, spec: WorkflowSpec, nodes: INode[], id: string): Workflow {
+export function createWorkflow(
+	pkg: LoadedPackage,
+	spec: WorkflowSpec,
+	nodes: INode[],
+	id: string,
+): Workflow {
 	return new Workflow({
 		id,
 		name: `harness workflow ${id}`,
@@ -127,8 +136,10 @@ export function pickStartNode(workflow: Workflow, requested?: string): INode {
 	const harnessStart = nodes.filter((n) => n.type === HARNESS_START_NODE_TYPE && !n.disabled);
 	if (harnessStart.length === 1) return harnessStart[0];
 	const roots = nodes.filter(
-		(n) => !n.disabled && (workflow.connectionsByDestinationNode[n.name] === undefined ||
-			Object.keys(workflow.connectionsByDestinationNode[n.name]).length === 0),
+		(n) =>
+			!n.disabled &&
+			(workflow.connectionsByDestinationNode[n.name] === undefined ||
+				Object.keys(workflow.connectionsByDestinationNode[n.name]).length === 0),
 	);
 	if (roots.length === 1) return roots[0];
 	throw new Error(

@@ -46,22 +46,35 @@ async function runRow(row: Row, emu: Emulator): Promise<void> {
 	{
 		const rowBed = { ...bed, emu, credentials: { maxApi: { apiKey: API_KEY, baseUrl: emu.url } } };
 		const directives = row.items ?? [''];
-		const prompts = directives.map((directive, index) => `${row.name} [item ${index}] ${directive}`.trim());
+		const prompts = directives.map((directive, index) =>
+			`${row.name} [item ${index}] ${directive}`.trim(),
+		);
 		const operation = row.operation ?? 'textToImage';
 		// The task a cancel row cancels: made at the emulator, not by the node.
 		const existing = operation === 'cancel' && row.task ? [row.task(emu)] : [];
 		const parameters =
 			operation === 'get'
-				? { resource: 'task', operation: 'get', options: { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...row.options }, ...row.parameters }
+				? {
+						resource: 'task',
+						operation: 'get',
+						options: { requestTimeout: REQUEST_TIMEOUT_SECONDS, ...row.options },
+						...row.parameters,
+					}
 				: operation === 'cancel'
 					? { resource: 'task', operation: 'cancel', taskId: existing[0] ?? UNKNOWN_TASK }
-						: {
+					: {
 							resource: 'image',
 							operation,
 							prompt: '={{ $json.prompt }}',
-							...(operation === 'imageToImage' ? { imageUrls: 'https://images.example.com/a.png' } : {}),
+							...(operation === 'imageToImage'
+								? { imageUrls: 'https://images.example.com/a.png' }
+								: {}),
 							...row.parameters,
-							options: { downloadImages: false, requestTimeout: REQUEST_TIMEOUT_SECONDS, ...row.options },
+							options: {
+								downloadImages: false,
+								requestTimeout: REQUEST_TIMEOUT_SECONDS,
+								...row.options,
+							},
 						};
 		if (row.faults) emu.inject(row.faults);
 
@@ -72,7 +85,12 @@ async function runRow(row: Row, emu: Emulator): Promise<void> {
 			continueOnFail: row.continueOnFail,
 			credentials: row.credentials ? { maxApi: row.credentials(emu) } : undefined,
 		});
-		const context: Context = { result, emu, elapsedMs: Date.now() - started, taskIds: [...emu.tasks.keys()] };
+		const context: Context = {
+			result,
+			emu,
+			elapsedMs: Date.now() - started,
+			taskIds: [...emu.tasks.keys()],
+		};
 		const checkPrompts = operation === 'get' || operation === 'cancel' ? [] : prompts;
 		const secrets = row.credentials ? [WRONG_KEY] : [];
 
@@ -104,7 +122,12 @@ async function runRow(row: Row, emu: Emulator): Promise<void> {
 
 it('the API key reaches Max API (so "not in any output" is not vacuous)', async () => {
 	const result = await runMaxApi(bed, {
-		parameters: { resource: 'image', operation: 'textToImage', prompt: 'key check', options: { downloadImages: false } },
+		parameters: {
+			resource: 'image',
+			operation: 'textToImage',
+			prompt: 'key check',
+			options: { downloadImages: false },
+		},
 	});
 	expect(result.error).toBeUndefined();
 	expect(bed.emu.stats().tasksCreated).toBe(1);
@@ -113,5 +136,8 @@ it('the API key reaches Max API (so "not in any output" is not vacuous)', async 
 });
 
 it('docs/RELIABILITY.md lists exactly the rows of this table', () => {
-	expectRowsDocumented('API faults', rows.map((row) => row.name));
+	expectRowsDocumented(
+		'API faults',
+		rows.map((row) => row.name),
+	);
 });

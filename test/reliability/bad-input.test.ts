@@ -50,15 +50,25 @@ interface Row {
 		| { normalised: string; sent?: Record<string, unknown>; taskIdQueried?: true };
 }
 
-const error = (field: string): Row['expect'] => ({ error: new RegExp(`"${field.replace(/[()]/g, '\\$&')}"`) });
+const error = (field: string): Row['expect'] => ({
+	error: new RegExp(`"${field.replace(/[()]/g, '\\$&')}"`),
+});
 const ABSURD_PROMPT = 'a lighthouse '.repeat(80_000); // 1,040,000 characters
 
 export const rows: Row[] = [
 	// Prompt
 	{ name: 'empty prompt', bad: { prompt: '' }, expect: error('Prompt') },
 	{ name: 'whitespace-only prompt', bad: { prompt: ' \n\t  ' }, expect: error('Prompt') },
-	{ name: 'prompt of 32,001 characters', bad: { prompt: 'x'.repeat(32_001) }, expect: error('Prompt') },
-	{ name: 'prompt of absurd length (1,040,000 characters)', bad: { prompt: ABSURD_PROMPT }, expect: error('Prompt') },
+	{
+		name: 'prompt of 32,001 characters',
+		bad: { prompt: 'x'.repeat(32_001) },
+		expect: error('Prompt'),
+	},
+	{
+		name: 'prompt of absurd length (1,040,000 characters)',
+		bad: { prompt: ABSURD_PROMPT },
+		expect: error('Prompt'),
+	},
 	{
 		name: 'prompt of exactly 32,000 characters',
 		bad: { prompt: 'y'.repeat(32_000) },
@@ -70,43 +80,120 @@ export const rows: Row[] = [
 	{ name: 'n = 2.5', bad: { n: 2.5 }, expect: error('Number of Images') },
 	{ name: 'n = "three"', bad: { n: 'three' }, expect: error('Number of Images') },
 	{ name: 'n = -1', bad: { n: -1 }, expect: error('Number of Images') },
-	{ name: 'n = "3" (text from an expression)', bad: { n: '3' }, expect: { normalised: 'sent as the number 3', sent: { n: 3 } } },
+	{
+		name: 'n = "3" (text from an expression)',
+		bad: { n: '3' },
+		expect: { normalised: 'sent as the number 3', sent: { n: 3 } },
+	},
 	// Aspect ratio and resolution
 	{ name: 'unknown ratio 7:5', bad: { ratio: '7:5' }, expect: error('Aspect Ratio') },
-	{ name: 'empty ratio', bad: { ratio: '' }, expect: { normalised: 'treated as auto: no ratio sent', sent: { ratio: undefined } } },
+	{
+		name: 'empty ratio',
+		bad: { ratio: '' },
+		expect: { normalised: 'treated as auto: no ratio sent', sent: { ratio: undefined } },
+	},
 	...['1:1', '3:2', '2:3', '4:3', '3:4', '5:4', '4:5', 'auto'].map(
-		(ratio): Row => ({ name: `4k with ratio ${ratio}`, bad: { ratio, resolution: '4k' }, expect: error('Resolution') }),
+		(ratio): Row => ({
+			name: `4k with ratio ${ratio}`,
+			bad: { ratio, resolution: '4k' },
+			expect: error('Resolution'),
+		}),
 	),
 	{ name: 'unknown resolution 8k', bad: { resolution: '8k' }, expect: error('Resolution') },
 	// Image to Image sources
-	{ name: 'image-to-image with no URLs', operation: 'imageToImage', bad: { imageUrls: '' }, expect: error('Image URLs') },
+	{
+		name: 'image-to-image with no URLs',
+		operation: 'imageToImage',
+		bad: { imageUrls: '' },
+		expect: error('Image URLs'),
+	},
 	{
 		name: 'image-to-image with an empty entry among URLs',
 		operation: 'imageToImage',
 		bad: { imageUrls: ['https://images.example.com/a.png', '', '  '] },
-		expect: { normalised: 'empty entries dropped', sent: { imageUrls: ['https://images.example.com/a.png'] } },
+		expect: {
+			normalised: 'empty entries dropped',
+			sent: { imageUrls: ['https://images.example.com/a.png'] },
+		},
 	},
 	{
 		name: 'image-to-image with comma-separated URLs',
 		operation: 'imageToImage',
-		bad: { imageUrls: 'https://images.example.com/a.png, https://images.example.com/w_400,h_300/b.png' },
+		bad: {
+			imageUrls: 'https://images.example.com/a.png, https://images.example.com/w_400,h_300/b.png',
+		},
 		expect: {
 			normalised: 'split into URLs (commas inside a URL kept)',
-			sent: { imageUrls: ['https://images.example.com/a.png', 'https://images.example.com/w_400,h_300/b.png'] },
+			sent: {
+				imageUrls: [
+					'https://images.example.com/a.png',
+					'https://images.example.com/w_400,h_300/b.png',
+				],
+			},
 		},
 	},
-	{ name: 'image-to-image with a non-URL', operation: 'imageToImage', bad: { imageUrls: 'my photo.png' }, expect: error('Image URLs') },
-	{ name: 'image-to-image with an ftp: URL', operation: 'imageToImage', bad: { imageUrls: 'ftp://files.example.com/a.png' }, expect: error('Image URLs') },
-	{ name: 'image-to-image with a file: URL', operation: 'imageToImage', bad: { imageUrls: 'file:///etc/passwd' }, expect: error('Image URLs') },
-	{ name: 'image-to-image with a data: URL', operation: 'imageToImage', bad: { imageUrls: 'data:image/png;base64,iVBORw0KGgo=' }, expect: error('Image URLs') },
-	{ name: 'image-to-image URLs expression returning a number', operation: 'imageToImage', bad: { imageUrls: 42 }, expect: error('Image URLs') },
-	{ name: 'image-to-image URLs expression returning an object', operation: 'imageToImage', bad: { imageUrls: { url: 'https://images.example.com/a.png' } }, expect: error('Image URLs') },
-	{ name: 'image-to-image URLs expression returning an array of non-strings', operation: 'imageToImage', bad: { imageUrls: [1, { u: 2 }] }, expect: error('Image URLs') },
+	{
+		name: 'image-to-image with a non-URL',
+		operation: 'imageToImage',
+		bad: { imageUrls: 'my photo.png' },
+		expect: error('Image URLs'),
+	},
+	{
+		name: 'image-to-image with an ftp: URL',
+		operation: 'imageToImage',
+		bad: { imageUrls: 'ftp://files.example.com/a.png' },
+		expect: error('Image URLs'),
+	},
+	{
+		name: 'image-to-image with a file: URL',
+		operation: 'imageToImage',
+		bad: { imageUrls: 'file:///etc/passwd' },
+		expect: error('Image URLs'),
+	},
+	{
+		name: 'image-to-image with a data: URL',
+		operation: 'imageToImage',
+		bad: { imageUrls: 'data:image/png;base64,iVBORw0KGgo=' },
+		expect: error('Image URLs'),
+	},
+	{
+		name: 'image-to-image URLs expression returning a number',
+		operation: 'imageToImage',
+		bad: { imageUrls: 42 },
+		expect: error('Image URLs'),
+	},
+	{
+		name: 'image-to-image URLs expression returning an object',
+		operation: 'imageToImage',
+		bad: { imageUrls: { url: 'https://images.example.com/a.png' } },
+		expect: error('Image URLs'),
+	},
+	{
+		name: 'image-to-image URLs expression returning an array of non-strings',
+		operation: 'imageToImage',
+		bad: { imageUrls: [1, { u: 2 }] },
+		expect: error('Image URLs'),
+	},
 	// Task ID (Get)
 	{ name: 'task id empty', operation: 'get', bad: { taskId: '' }, expect: error('Task ID') },
-	{ name: 'task id with ../', operation: 'get', bad: { taskId: '../admin' }, expect: error('Task ID') },
-	{ name: 'task id with /', operation: 'get', bad: { taskId: 'a1b2/c3d4' }, expect: error('Task ID') },
-	{ name: 'task id with ?', operation: 'get', bad: { taskId: 'a1b2?x=1' }, expect: error('Task ID') },
+	{
+		name: 'task id with ../',
+		operation: 'get',
+		bad: { taskId: '../admin' },
+		expect: error('Task ID'),
+	},
+	{
+		name: 'task id with /',
+		operation: 'get',
+		bad: { taskId: 'a1b2/c3d4' },
+		expect: error('Task ID'),
+	},
+	{
+		name: 'task id with ?',
+		operation: 'get',
+		bad: { taskId: 'a1b2?x=1' },
+		expect: error('Task ID'),
+	},
 	{
 		name: 'task id with surrounding spaces',
 		operation: 'get',
@@ -114,8 +201,16 @@ export const rows: Row[] = [
 		expect: { normalised: 'trimmed, then queried', taskIdQueried: true },
 	},
 	// Callback URL
-	{ name: 'callback URL not http(s)', bad: { callbackUrl: 'ftp://n8n.example.com/webhook/x' }, expect: error('Callback URL') },
-	{ name: 'callback URL that is not a URL', bad: { callbackUrl: 'my n8n' }, expect: error('Callback URL') },
+	{
+		name: 'callback URL not http(s)',
+		bad: { callbackUrl: 'ftp://n8n.example.com/webhook/x' },
+		expect: error('Callback URL'),
+	},
+	{
+		name: 'callback URL that is not a URL',
+		bad: { callbackUrl: 'my n8n' },
+		expect: error('Callback URL'),
+	},
 	{
 		name: 'callback URL on localhost with the real Max API base URL',
 		bad: { callbackUrl: 'http://localhost:5678/webhook/5f0c6b7e/maxapi' },
@@ -125,7 +220,10 @@ export const rows: Row[] = [
 	{
 		name: 'callback URL on localhost with an emulator/proxy base URL',
 		bad: { callbackUrl: 'http://127.0.0.1:5678/webhook/5f0c6b7e/maxapi' },
-		expect: { normalised: 'allowed (not the public API)', sent: { callBackUrl: 'http://127.0.0.1:5678/webhook/5f0c6b7e/maxapi' } },
+		expect: {
+			normalised: 'allowed (not the public API)',
+			sent: { callBackUrl: 'http://127.0.0.1:5678/webhook/5f0c6b7e/maxapi' },
+		},
 	},
 	// Credential
 	{
@@ -155,15 +253,50 @@ export const rows: Row[] = [
 	// Options
 	{ name: 'timeout 0', bad: { timeout: 0 }, expect: error('Timeout (Seconds)') },
 	{ name: 'timeout negative', bad: { timeout: -30 }, expect: error('Timeout (Seconds)') },
-	{ name: 'max poll interval 0', bad: { maxPollInterval: 0 }, expect: error('Max Poll Interval (Seconds)') },
-	{ name: 'binary field name with spaces', bad: { binaryPropertyName: 'my image' }, expect: error('Put Output File in Field') },
+	{
+		name: 'max poll interval 0',
+		bad: { maxPollInterval: 0 },
+		expect: error('Max Poll Interval (Seconds)'),
+	},
+	{
+		name: 'binary field name with spaces',
+		bad: { binaryPropertyName: 'my image' },
+		expect: error('Put Output File in Field'),
+	},
 	// Seedream
-	{ name: 'Seedream 5 Lite: n = 5 (its most is 4)', model: 'seedream-5-lite', bad: { n: 5 }, expect: error('Number of Images') },
-	{ name: 'Seedream 4.5: ratio 5:4 (a GPT Image 2 ratio)', model: 'seedream-4.5', bad: { ratio: '5:4' }, expect: error('Aspect Ratio') },
-	{ name: 'Seedream image-to-image: an ftp: image URL', model: 'seedream-4', operation: 'imageToImage', bad: { imageUrls: 'ftp://files.example.com/a.png' }, expect: error('Image URLs') },
+	{
+		name: 'Seedream 5 Lite: n = 5 (its most is 4)',
+		model: 'seedream-5-lite',
+		bad: { n: 5 },
+		expect: error('Number of Images'),
+	},
+	{
+		name: 'Seedream 4.5: ratio 5:4 (a GPT Image 2 ratio)',
+		model: 'seedream-4.5',
+		bad: { ratio: '5:4' },
+		expect: error('Aspect Ratio'),
+	},
+	{
+		name: 'Seedream image-to-image: an ftp: image URL',
+		model: 'seedream-4',
+		operation: 'imageToImage',
+		bad: { imageUrls: 'ftp://files.example.com/a.png' },
+		expect: error('Image URLs'),
+	},
 	// Nano Banana
-	{ name: 'Nano Banana: ratio 1:1 (16:9 and 9:16 only)', model: 'nano-banana', bad: { ratio: '1:1' }, expect: error('Aspect Ratio') },
-	{ name: 'Nano Banana Pro: resolution 720p', model: 'nano-banana-pro', good: { resolution: '2k' }, bad: { resolution: '720p' }, expect: error('Resolution') },
+	{
+		name: 'Nano Banana: ratio 1:1 (16:9 and 9:16 only)',
+		model: 'nano-banana',
+		bad: { ratio: '1:1' },
+		expect: error('Aspect Ratio'),
+	},
+	{
+		name: 'Nano Banana Pro: resolution 720p',
+		model: 'nano-banana-pro',
+		good: { resolution: '2k' },
+		bad: { resolution: '720p' },
+		expect: error('Resolution'),
+	},
 	{
 		name: 'Nano Banana: a resolution (the model has a fixed 1K)',
 		model: 'nano-banana',
@@ -171,15 +304,37 @@ export const rows: Row[] = [
 		expect: { normalised: 'ignored: no resolution sent', sent: { resolution: undefined } },
 	},
 	// Grok Imagine
-	{ name: 'Grok Imagine Lite: n = 5 (its most is 4)', model: 'grok-imagine/text-to-image-lite', bad: { n: 5 }, expect: error('Number of Images') },
+	{
+		name: 'Grok Imagine Lite: n = 5 (its most is 4)',
+		model: 'grok-imagine/text-to-image-lite',
+		bad: { n: 5 },
+		expect: error('Number of Images'),
+	},
 	{
 		name: 'Grok Imagine Lite: ratio 16:9 (the model takes none)',
 		model: 'grok-imagine/text-to-image-lite',
 		bad: { ratio: '16:9' },
-		expect: { normalised: 'ignored: no ratio sent (Max API refuses one)', sent: { ratio: undefined } },
+		expect: {
+			normalised: 'ignored: no ratio sent (Max API refuses one)',
+			sent: { ratio: undefined },
+		},
 	},
-	{ name: 'Grok Imagine video: duration 8 (6, 10, 12, 16 or 20)', model: 'grok-imagine/text-to-video', operation: 'textToVideo', good: { duration: 6 }, bad: { duration: 8 }, expect: error('Duration (Seconds)') },
-	{ name: 'Grok Imagine video: mode "wild"', model: 'grok-imagine/text-to-video', operation: 'textToVideo', good: { mode: 'normal' }, bad: { mode: 'wild' }, expect: error('Mode') },
+	{
+		name: 'Grok Imagine video: duration 8 (6, 10, 12, 16 or 20)',
+		model: 'grok-imagine/text-to-video',
+		operation: 'textToVideo',
+		good: { duration: 6 },
+		bad: { duration: 8 },
+		expect: error('Duration (Seconds)'),
+	},
+	{
+		name: 'Grok Imagine video: mode "wild"',
+		model: 'grok-imagine/text-to-video',
+		operation: 'textToVideo',
+		good: { mode: 'normal' },
+		bad: { mode: 'wild' },
+		expect: error('Mode'),
+	},
 	// Veo 3.1
 	{
 		name: 'Veo 3.1 Quality: first frame (1 image) of 4 s',
@@ -192,10 +347,24 @@ export const rows: Row[] = [
 		name: 'Veo 3.1 Fast: 4 image URLs (its most is 3)',
 		model: 'veo3_fast',
 		operation: 'imageToVideo',
-		bad: { imageUrls: ['https://images.example.com/1.png', 'https://images.example.com/2.png', 'https://images.example.com/3.png', 'https://images.example.com/4.png'] },
+		bad: {
+			imageUrls: [
+				'https://images.example.com/1.png',
+				'https://images.example.com/2.png',
+				'https://images.example.com/3.png',
+				'https://images.example.com/4.png',
+			],
+		},
 		expect: error('Image URLs'),
 	},
-	{ name: 'Veo 3.1 Lite: mode r2v (Lite has no references)', model: 'veo3_lite', operation: 'imageToVideo', good: { mode: 'i2v' }, bad: { mode: 'r2v' }, expect: error('Mode') },
+	{
+		name: 'Veo 3.1 Lite: mode r2v (Lite has no references)',
+		model: 'veo3_lite',
+		operation: 'imageToVideo',
+		good: { mode: 'i2v' },
+		bad: { mode: 'r2v' },
+		expect: error('Mode'),
+	},
 	{
 		name: 'Veo 3.1 Fast: ratio auto (Default; its documented default is 16:9)',
 		model: 'veo3_fast',
@@ -222,7 +391,12 @@ export const rows: Row[] = [
 		name: 'Seedance 2.0 Fast: 13 media files (at most 12)',
 		model: 'seedance-2.0-fast',
 		operation: 'imageToVideo',
-		bad: { mediaUrls: Array.from({ length: 13 }, (_, k) => `https://media.example.com/${k}.${k < 9 ? 'png' : 'mp4'}`) },
+		bad: {
+			mediaUrls: Array.from(
+				{ length: 13 },
+				(_, k) => `https://media.example.com/${k}.${k < 9 ? 'png' : 'mp4'}`,
+			),
+		},
 		expect: error('Media URLs'),
 	},
 	{
@@ -232,9 +406,28 @@ export const rows: Row[] = [
 		bad: { mediaUrls: 'https://media.example.com/motion.mp4' },
 		expect: error('Media URLs'),
 	},
-	{ name: 'Seedance 1.5 Pro: duration 6 (5 or 10)', model: 'seedance-1.5-pro', operation: 'textToVideo', good: { duration: 5 }, bad: { duration: 6 }, expect: error('Duration (Seconds)') },
-	{ name: 'Seedance image-to-video: media URLs expression returning an object', model: 'seedance-2.0', operation: 'imageToVideo', bad: { mediaUrls: { url: 'https://images.example.com/a.png' } }, expect: error('Media URLs') },
-	{ name: 'Seedance: fallback "yes"', model: 'seedance-2.0', operation: 'textToVideo', bad: { fallback: 'yes' }, expect: error('Fallback') },
+	{
+		name: 'Seedance 1.5 Pro: duration 6 (5 or 10)',
+		model: 'seedance-1.5-pro',
+		operation: 'textToVideo',
+		good: { duration: 5 },
+		bad: { duration: 6 },
+		expect: error('Duration (Seconds)'),
+	},
+	{
+		name: 'Seedance image-to-video: media URLs expression returning an object',
+		model: 'seedance-2.0',
+		operation: 'imageToVideo',
+		bad: { mediaUrls: { url: 'https://images.example.com/a.png' } },
+		expect: error('Media URLs'),
+	},
+	{
+		name: 'Seedance: fallback "yes"',
+		model: 'seedance-2.0',
+		operation: 'textToVideo',
+		bad: { fallback: 'yes' },
+		expect: error('Fallback'),
+	},
 	{
 		name: 'Seedance: fallback "true" (text from an expression)',
 		model: 'seedance-2.0',
@@ -247,14 +440,18 @@ export const rows: Row[] = [
 /** The source-URL field a model's operation requires (item 0 and 1 both get a valid one unless the row sets it). */
 function sourceField(row: Row): string | undefined {
 	if (row.operation === 'imageToImage') return 'imageUrls';
-	if (row.operation === 'imageToVideo') return row.model?.startsWith('seedance') ? 'mediaUrls' : 'imageUrls';
+	if (row.operation === 'imageToVideo')
+		return row.model?.startsWith('seedance') ? 'mediaUrls' : 'imageUrls';
 	return undefined;
 }
 
 function buildRun(row: Row, taskId: string) {
 	const operation = row.operation ?? 'textToImage';
 	const bad = Object.fromEntries(
-		Object.entries(row.bad).map(([field, value]) => [field, typeof value === 'function' ? value({ taskId }) : value]),
+		Object.entries(row.bad).map(([field, value]) => [
+			field,
+			typeof value === 'function' ? value({ taskId }) : value,
+		]),
 	);
 	const good: Record<string, unknown> = { ...GOOD, ...row.good, taskId };
 	const items = [0, 1].map((index) => {
@@ -262,17 +459,27 @@ function buildRun(row: Row, taskId: string) {
 		for (const field of Object.keys(bad)) if (field !== 'prompt') item[field] = good[field];
 		return index === 1 ? { ...item, ...bad } : item;
 	});
-	const value = (field: string) => (field in bad ? `={{ $json[${JSON.stringify(field)}] }}` : good[field]);
+	const value = (field: string) =>
+		field in bad ? `={{ $json[${JSON.stringify(field)}] }}` : good[field];
 	const options: Record<string, unknown> = {};
 	for (const field of OPTION_FIELDS) if (field in bad) options[field] = value(field);
 
 	// A catalog model: its own fields only (the row's, and the source URLs it requires).
-	const modelFields = [...new Set([...Object.keys(bad), ...Object.keys(row.good ?? {}), sourceField(row)])].filter(
-		(field): field is string => field !== undefined && field !== 'prompt' && !OPTION_FIELDS.includes(field),
+	const modelFields = [
+		...new Set([...Object.keys(bad), ...Object.keys(row.good ?? {}), sourceField(row)]),
+	].filter(
+		(field): field is string =>
+			field !== undefined && field !== 'prompt' && !OPTION_FIELDS.includes(field),
 	);
 	const parameters: Record<string, unknown> =
 		operation === 'get'
-			? { resource: 'task', operation: 'get', taskId: value('taskId'), waitForCompletion: false, options }
+			? {
+					resource: 'task',
+					operation: 'get',
+					taskId: value('taskId'),
+					waitForCompletion: false,
+					options,
+				}
 			: row.model
 				? {
 						resource: operation.endsWith('Video') ? 'video' : 'image',
@@ -299,7 +506,10 @@ function buildRun(row: Row, taskId: string) {
 
 describe('bad input: refused before anything is sent, or normalised', () => {
 	it.each(rows)('$name', async (row) => {
-		const existing = row.operation === 'get' ? bed.emu.createTask({ prompt: 'an existing task', status: 'SUCCESS' }) : '';
+		const existing =
+			row.operation === 'get'
+				? bed.emu.createTask({ prompt: 'an existing task', status: 'SUCCESS' })
+				: '';
 		const { parameters, items } = buildRun(row, existing);
 		const result = await runMaxApi(bed, {
 			parameters: parameters as INodeParameters,
@@ -307,14 +517,20 @@ describe('bad input: refused before anything is sent, or normalised', () => {
 			credentials: row.credentials ? { maxApi: row.credentials(bed.emu) } : undefined,
 		});
 		const stats = bed.emu.stats();
-		const prompts = row.operation === 'get' ? [] : items.map((item) => item.prompt).filter((p): p is string => typeof p === 'string');
+		const prompts =
+			row.operation === 'get'
+				? []
+				: items.map((item) => item.prompt).filter((p): p is string => typeof p === 'string');
 
 		if ('error' in row.expect) {
 			expect(result.status).toBe('error');
 			expect(result.error!.name).toBe('NodeOperationError');
 			expect(stats.submits).toBe(0);
 			expect(stats.queries).toBe(0);
-			if (!row.expect.runLevel) expect(result.error!.description).toContain('Nothing was sent to Max API and nothing was billed');
+			if (!row.expect.runLevel)
+				expect(result.error!.description).toContain(
+					'Nothing was sent to Max API and nothing was billed',
+				);
 			checkNodeRun(bed, {
 				result,
 				prompts: [...new Set(prompts)],
@@ -334,7 +550,10 @@ describe('bad input: refused before anything is sent, or normalised', () => {
 		} else {
 			expect(stats.submits).toBe(2);
 			const sent = [...bed.emu.tasks.values()].find((task) => task.prompt === items[1].prompt)!;
-			const submitted: Record<string, unknown> = { ...sent.input, callBackUrl: sent.callBackUrl ?? undefined };
+			const submitted: Record<string, unknown> = {
+				...sent.input,
+				callBackUrl: sent.callBackUrl ?? undefined,
+			};
 			for (const [field, expected] of Object.entries(row.expect.sent ?? {})) {
 				expect({ field, value: submitted[field] }).toEqual({ field, value: expected });
 			}
@@ -344,5 +563,8 @@ describe('bad input: refused before anything is sent, or normalised', () => {
 });
 
 it('docs/RELIABILITY.md lists exactly the rows of this table', () => {
-	expectRowsDocumented('Bad input', rows.map((row) => row.name));
+	expectRowsDocumented(
+		'Bad input',
+		rows.map((row) => row.name),
+	);
 });

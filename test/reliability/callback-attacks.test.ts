@@ -9,7 +9,13 @@ import axios, { type AxiosResponse } from 'axios';
 
 import type { Emulator } from '../emulator';
 import { startWebhookServer, type RunResult, type WebhookServer } from '../harness/engine';
-import { API_KEY, TRIGGER_SECRET, blockedLookups, expectRowsDocumented, useReliabilityBed } from './invariants';
+import {
+	API_KEY,
+	TRIGGER_SECRET,
+	blockedLookups,
+	expectRowsDocumented,
+	useReliabilityBed,
+} from './invariants';
 
 const bed = useReliabilityBed({ latencyMs: 300 });
 const TRIGGER = 'Max API Trigger';
@@ -20,7 +26,8 @@ afterEach(async () => {
 	server = undefined;
 });
 
-const withToken = (url: string, token: string = TRIGGER_SECRET) => `${url}?token=${encodeURIComponent(token)}`;
+const withToken = (url: string, token: string = TRIGGER_SECRET) =>
+	`${url}?token=${encodeURIComponent(token)}`;
 const envelope = (data: Record<string, unknown>) => ({ code: 0, msg: 'ok', data });
 
 /** Sends without throwing on 4xx/5xx; `body` strings are sent as they are. */
@@ -56,7 +63,12 @@ interface Row {
 	/** Who answers: the node's own checks, or n8n before the node runs. */
 	expect:
 		| { status: number; reason: RegExp; answeredBy: 'node' | 'n8n'; queries?: number }
-		| { status: 200; runs: number; check: (runs: RunResult[], ctx: Ctx) => void; documented: string };
+		| {
+				status: 200;
+				runs: number;
+				check: (runs: RunResult[], ctx: Ctx) => void;
+				documented: string;
+		  };
 }
 
 export const rows: Row[] = [
@@ -67,78 +79,137 @@ export const rows: Row[] = [
 	},
 	{
 		name: 'empty secret (?token=)',
-		request: ({ url, taskId }) => send('POST', `${url}?token=`, envelope({ taskId, status: 'SUCCESS' })),
+		request: ({ url, taskId }) =>
+			send('POST', `${url}?token=`, envelope({ taskId, status: 'SUCCESS' })),
 		expect: { status: 401, reason: /missing token/, answeredBy: 'node', queries: 0 },
 	},
 	{
 		name: 'wrong secret',
-		request: ({ url, taskId }) => send('POST', withToken(url, 'guess'), envelope({ taskId, status: 'SUCCESS' })),
+		request: ({ url, taskId }) =>
+			send('POST', withToken(url, 'guess'), envelope({ taskId, status: 'SUCCESS' })),
 		expect: { status: 403, reason: /wrong token/, answeredBy: 'node', queries: 0 },
 	},
 	{
 		name: 'wrong secret of the same length, differing in the last character (constant-time compare)',
 		request: ({ url, taskId }) =>
-			send('POST', withToken(url, `${TRIGGER_SECRET.slice(0, -1)}${TRIGGER_SECRET.endsWith('0') ? '1' : '0'}`), envelope({ taskId, status: 'SUCCESS' })),
+			send(
+				'POST',
+				withToken(url, `${TRIGGER_SECRET.slice(0, -1)}${TRIGGER_SECRET.endsWith('0') ? '1' : '0'}`),
+				envelope({ taskId, status: 'SUCCESS' }),
+			),
 		expect: { status: 403, reason: /wrong token/, answeredBy: 'node', queries: 0 },
 	},
 	{
 		name: 'the secret as a prefix of a longer token',
-		request: ({ url, taskId }) => send('POST', withToken(url, `${TRIGGER_SECRET}x`), envelope({ taskId, status: 'SUCCESS' })),
+		request: ({ url, taskId }) =>
+			send('POST', withToken(url, `${TRIGGER_SECRET}x`), envelope({ taskId, status: 'SUCCESS' })),
 		expect: { status: 403, reason: /wrong token/, answeredBy: 'node', queries: 0 },
 	},
 	{
 		name: 'wrong secret in the X-MaxApi-Token header',
 		request: ({ url, taskId }) =>
-			send('POST', url, envelope({ taskId, status: 'SUCCESS' }), { 'content-type': 'application/json', 'x-maxapi-token': 'guess' }),
+			send('POST', url, envelope({ taskId, status: 'SUCCESS' }), {
+				'content-type': 'application/json',
+				'x-maxapi-token': 'guess',
+			}),
 		expect: { status: 403, reason: /wrong token/, answeredBy: 'node', queries: 0 },
 	},
 	{
 		name: 'a forged task id (well-formed, unknown to Max API)',
-		request: ({ url }) => send('POST', withToken(url), envelope({ taskId: '99999999-9999-4999-8999-999999999999', status: 'SUCCESS' })),
+		request: ({ url }) =>
+			send(
+				'POST',
+				withToken(url),
+				envelope({ taskId: '99999999-9999-4999-8999-999999999999', status: 'SUCCESS' }),
+			),
 		expect: { status: 403, reason: /knows no such task/, answeredBy: 'node', queries: 1 },
 	},
 	{
 		name: 'a task id with path characters (never sent to Max API)',
-		request: ({ url }) => send('POST', withToken(url), envelope({ taskId: '../admin', status: 'SUCCESS' })),
+		request: ({ url }) =>
+			send('POST', withToken(url), envelope({ taskId: '../admin', status: 'SUCCESS' })),
 		expect: { status: 400, reason: /no valid data\.taskId/, answeredBy: 'node', queries: 0 },
 	},
 	{
 		name: 'a real task id whose task is not finished',
 		task: { status: 'PROCESSING' },
-		request: ({ url, taskId }) => send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS' })),
-		expect: { status: 409, reason: /PROCESSING at Max API, not finished/, answeredBy: 'node', queries: 1 },
+		request: ({ url, taskId }) =>
+			send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS' })),
+		expect: {
+			status: 409,
+			reason: /PROCESSING at Max API, not finished/,
+			answeredBy: 'node',
+			queries: 1,
+		},
 	},
 	{
 		name: "the body's status contradicts the API's (body FAILURE, API SUCCESS)",
-		request: ({ url, taskId }) => send('POST', withToken(url), envelope({ taskId, status: 'FAILURE', failure_reason: 'CONTENT_MODERATION' })),
-		expect: { status: 409, reason: /callback says FAILURE but Max API says SUCCESS/, answeredBy: 'node', queries: 1 },
+		request: ({ url, taskId }) =>
+			send(
+				'POST',
+				withToken(url),
+				envelope({ taskId, status: 'FAILURE', failure_reason: 'CONTENT_MODERATION' }),
+			),
+		expect: {
+			status: 409,
+			reason: /callback says FAILURE but Max API says SUCCESS/,
+			answeredBy: 'node',
+			queries: 1,
+		},
 	},
 	{
 		name: "the body's status contradicts the API's (body SUCCESS, API FAILURE)",
 		task: { status: 'FAILURE', failureReason: 'CONTENT_MODERATION' },
 		request: ({ url, taskId }) =>
-			send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS', result: { type: 'image', urls: ['https://evil.example/x.png'] } })),
-		expect: { status: 409, reason: /callback says SUCCESS but Max API says FAILURE/, answeredBy: 'node', queries: 1 },
+			send(
+				'POST',
+				withToken(url),
+				envelope({
+					taskId,
+					status: 'SUCCESS',
+					result: { type: 'image', urls: ['https://evil.example/x.png'] },
+				}),
+			),
+		expect: {
+			status: 409,
+			reason: /callback says SUCCESS but Max API says FAILURE/,
+			answeredBy: 'node',
+			queries: 1,
+		},
 	},
 	{
 		name: 'a body that is not JSON (text/plain)',
-		request: ({ url, taskId }) => send('POST', withToken(url), `taskId=${taskId}&status=SUCCESS`, { 'content-type': 'text/plain' }),
+		request: ({ url, taskId }) =>
+			send('POST', withToken(url), `taskId=${taskId}&status=SUCCESS`, {
+				'content-type': 'text/plain',
+			}),
 		expect: { status: 415, reason: /not JSON/, answeredBy: 'node', queries: 0 },
 	},
 	{
 		name: 'a JSON body with the wrong content type (text/plain)',
-		request: ({ url, taskId }) => send('POST', withToken(url), JSON.stringify(envelope({ taskId, status: 'SUCCESS' })), { 'content-type': 'text/plain' }),
-		expect: { status: 415, reason: /Content-Type must be application\/json/, answeredBy: 'node', queries: 0 },
+		request: ({ url, taskId }) =>
+			send('POST', withToken(url), JSON.stringify(envelope({ taskId, status: 'SUCCESS' })), {
+				'content-type': 'text/plain',
+			}),
+		expect: {
+			status: 415,
+			reason: /Content-Type must be application\/json/,
+			answeredBy: 'node',
+			queries: 0,
+		},
 	},
 	{
 		name: 'a form-encoded body',
 		request: ({ url, taskId }) =>
-			send('POST', withToken(url), `code=0&data[taskId]=${taskId}&data[status]=SUCCESS`, { 'content-type': 'application/x-www-form-urlencoded' }),
+			send('POST', withToken(url), `code=0&data[taskId]=${taskId}&data[status]=SUCCESS`, {
+				'content-type': 'application/x-www-form-urlencoded',
+			}),
 		expect: { status: 415, reason: /not JSON/, answeredBy: 'node', queries: 0 },
 	},
 	{
 		name: 'malformed JSON with a JSON content type',
-		request: ({ url, taskId }) => send('POST', withToken(url), `{"code":0,"data":{"taskId":"${taskId}"`),
+		request: ({ url, taskId }) =>
+			send('POST', withToken(url), `{"code":0,"data":{"taskId":"${taskId}"`),
 		expect: { status: 422, reason: /Failed to parse request body/, answeredBy: 'n8n', queries: 0 },
 	},
 	{
@@ -148,7 +219,12 @@ export const rows: Row[] = [
 	},
 	{
 		name: 'an oversized body (300 KB; limit 256 KB)',
-		request: ({ url, taskId }) => send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS', padding: 'x'.repeat(300_000) })),
+		request: ({ url, taskId }) =>
+			send(
+				'POST',
+				withToken(url),
+				envelope({ taskId, status: 'SUCCESS', padding: 'x'.repeat(300_000) }),
+			),
 		expect: { status: 413, reason: /larger than 262144 bytes/, answeredBy: 'node', queries: 0 },
 	},
 	{
@@ -159,23 +235,44 @@ export const rows: Row[] = [
 	{
 		name: 'Max API rejects the credential while verifying (401)',
 		before: ({ emu }) => emu.inject({ on: 'query', kind: 'http', status: 401 }),
-		request: ({ url, taskId }) => send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS' })),
-		expect: { status: 503, reason: /could not verify the task with Max API.*code 401/, answeredBy: 'node', queries: 1 },
+		request: ({ url, taskId }) =>
+			send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS' })),
+		expect: {
+			status: 503,
+			reason: /could not verify the task with Max API.*code 401/,
+			answeredBy: 'node',
+			queries: 1,
+		},
 	},
 	{
 		name: 'Max API down while verifying (500 on every attempt)',
 		before: ({ emu }) => emu.inject({ on: 'query', kind: 'http', status: 500, times: 10 }),
-		request: ({ url, taskId }) => send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS' })),
-		expect: { status: 503, reason: /could not verify the task with Max API.*code 500/, answeredBy: 'node', queries: 4 },
+		request: ({ url, taskId }) =>
+			send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS' })),
+		expect: {
+			status: 503,
+			reason: /could not verify the task with Max API.*code 500/,
+			answeredBy: 'node',
+			queries: 4,
+		},
 	},
 	{
 		name: 'a body whose result URLs point elsewhere (real finished task)',
 		request: ({ url, taskId }) =>
-			send('POST', withToken(url), envelope({ taskId, status: 'SUCCESS', result: { type: 'image', urls: ['https://evil.example/steal.png'] } })),
+			send(
+				'POST',
+				withToken(url),
+				envelope({
+					taskId,
+					status: 'SUCCESS',
+					result: { type: 'image', urls: ['https://evil.example/steal.png'] },
+				}),
+			),
 		expect: {
 			status: 200,
 			runs: 1,
-			documented: "one run, with the API's URLs and images; the body's URLs are never emitted nor fetched",
+			documented:
+				"one run, with the API's URLs and images; the body's URLs are never emitted nor fetched",
 			check: ([run], { emu, taskId }) => {
 				const [item] = run.outputOf(TRIGGER);
 				expect(item.json.taskId).toBe(taskId);
@@ -201,7 +298,10 @@ export const rows: Row[] = [
 				'a second run with the same taskId and the API’s data (README "Duplicates": de-duplicate on taskId with n8n’s Remove Duplicates node; no in-memory de-duplication, which would not hold in queue mode)',
 			check: (runs, { taskId }) => {
 				expect(runs.map((run) => run.outputOf(TRIGGER)[0].json.taskId)).toEqual([taskId, taskId]);
-				expect(runs.map((run) => run.outputOf(TRIGGER)[0].json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+				expect(runs.map((run) => run.outputOf(TRIGGER)[0].json.status)).toEqual([
+					'SUCCESS',
+					'SUCCESS',
+				]);
 			},
 		},
 	},
@@ -243,26 +343,37 @@ describe('callback attacks on the Max API Trigger', () => {
 			row.expect.check(server.runs, ctx);
 		} else {
 			expect(text).toMatch(row.expect.reason);
-			if (row.expect.answeredBy === 'node') expect(JSON.parse(text)).toMatchObject({ received: false });
+			if (row.expect.answeredBy === 'node')
+				expect(JSON.parse(text)).toMatchObject({ received: false });
 			await new Promise((resolve) => setTimeout(resolve, 150));
 			expect(server.runs).toHaveLength(0);
 			expect(server.requests.every((request) => request.executionId === undefined)).toBe(true);
-			if (row.expect.queries !== undefined) expect(bed.emu.stats().queries).toBe(row.expect.queries);
+			if (row.expect.queries !== undefined)
+				expect(bed.emu.stats().queries).toBe(row.expect.queries);
 			if (row.expect.answeredBy === 'node') {
 				// The node logged the rejection (so the log capture below is not vacuous), without the secret.
-				const rejected = bed.logs.lines.slice(logsBefore).filter((line) => line.includes('callback rejected'));
+				const rejected = bed.logs.lines
+					.slice(logsBefore)
+					.filter((line) => line.includes('callback rejected'));
 				expect(rejected.length).toBeGreaterThan(0);
 			}
 		}
 
 		// Invariants: nothing submitted; no secret in the answer, the runs or any log line; loopback only.
 		expect(bed.emu.stats().submits).toBe(0);
-		const everything = [text, JSON.stringify(runs.map((run) => run.runData)), ...bed.logs.lines].join('\n');
+		const everything = [
+			text,
+			JSON.stringify(runs.map((run) => run.runData)),
+			...bed.logs.lines,
+		].join('\n');
 		for (const secret of [TRIGGER_SECRET, API_KEY]) expect(everything.includes(secret)).toBe(false);
 		expect(blockedLookups).toEqual([]);
 	});
 });
 
 it('docs/RELIABILITY.md lists exactly the rows of this table', () => {
-	expectRowsDocumented('Callback attacks', rows.map((row) => row.name));
+	expectRowsDocumented(
+		'Callback attacks',
+		rows.map((row) => row.name),
+	);
 });

@@ -53,10 +53,16 @@ export interface LogCapture {
 function installLogCapture(): { capture: LogCapture; uninstall: () => void } {
 	const lines: string[] = [];
 	const { Container } = requireFromN8nCore<typeof import('@n8n/di')>('@n8n/di');
-	const { Logger } = requireFromN8nCore<{ Logger: new (...args: never[]) => N8nLogger }>('@n8n/backend-common');
-	const backendCommonDir = path.dirname(require.resolve('@n8n/backend-common/package.json', { paths: [n8nCoreDir] }));
+	const { Logger } = requireFromN8nCore<{ Logger: new (...args: never[]) => N8nLogger }>(
+		'@n8n/backend-common',
+	);
+	const backendCommonDir = path.dirname(
+		require.resolve('@n8n/backend-common/package.json', { paths: [n8nCoreDir] }),
+	);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const winston = require(require.resolve('winston', { paths: [backendCommonDir] })) as typeof import('winston');
+	const winston = require(
+		require.resolve('winston', { paths: [backendCommonDir] }),
+	) as typeof import('winston');
 
 	const logger = Container.get(Logger as never) as N8nLogger;
 	const previous = logger.getInternalLogger();
@@ -86,7 +92,9 @@ function installLogCapture(): { capture: LogCapture; uninstall: () => void } {
 	for (const stream of [process.stdout, process.stderr]) {
 		const original = stream.write;
 		stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-			lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+			lines.push(
+				typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'),
+			);
 			return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
 		} as typeof stream.write;
 		restores.push(() => (stream.write = original));
@@ -116,24 +124,30 @@ function installLoopbackGuard(): () => void {
 	// The module object itself (an `import * as` namespace would be a frozen copy of its bindings).
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const dns = require('node:dns') as typeof import('node:dns');
-	const isLoopbackName = (host: string) => /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$/i.test(host);
+	const isLoopbackName = (host: string) =>
+		/^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$/i.test(host);
 	const originalLookup = dns.lookup;
 	const originalPromiseLookup = dns.promises.lookup;
 	const refuse = (host: string) => {
 		blockedLookups.push(host);
-		return Object.assign(new Error(`getaddrinfo ENOTFOUND ${host} (reliability tests stay on 127.0.0.1)`), {
-			code: 'ENOTFOUND',
-			hostname: host,
-		});
+		return Object.assign(
+			new Error(`getaddrinfo ENOTFOUND ${host} (reliability tests stay on 127.0.0.1)`),
+			{
+				code: 'ENOTFOUND',
+				hostname: host,
+			},
+		);
 	};
 	(dns as { lookup: unknown }).lookup = function (host: string, ...rest: unknown[]) {
-		if (isLoopbackName(host)) return (originalLookup as (...a: unknown[]) => unknown)(host, ...rest);
+		if (isLoopbackName(host))
+			return (originalLookup as (...a: unknown[]) => unknown)(host, ...rest);
 		const callback = rest[rest.length - 1] as (error: Error) => void;
 		process.nextTick(() => callback(refuse(host)));
 		return undefined;
 	};
 	(dns.promises as { lookup: unknown }).lookup = async (host: string, ...rest: unknown[]) => {
-		if (isLoopbackName(host)) return await (originalPromiseLookup as (...a: unknown[]) => Promise<unknown>)(host, ...rest);
+		if (isLoopbackName(host))
+			return await (originalPromiseLookup as (...a: unknown[]) => Promise<unknown>)(host, ...rest);
 		throw refuse(host);
 	};
 	return () => {
@@ -244,9 +258,12 @@ export function checkNodeRun(bed: { emu: Emulator; logs: LogCapture }, check: No
 		if (check.existingTasks?.includes(task.taskId)) continue;
 		tasksPerPrompt.set(task.prompt, (tasksPerPrompt.get(task.prompt) ?? 0) + 1);
 	}
-	for (const [prompt, count] of tasksPerPrompt) expect({ prompt, tasks: count }).toEqual({ prompt, tasks: 1 });
+	for (const [prompt, count] of tasksPerPrompt)
+		expect({ prompt, tasks: count }).toEqual({ prompt, tasks: 1 });
 	// Submits refused with 429 created nothing (the one case the node re-sends).
-	const refused = emu.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/v1/task/submit') && r.status === 429).length;
+	const refused = emu.requests.filter(
+		(r) => r.method === 'POST' && r.path.startsWith('/api/v1/task/submit') && r.status === 429,
+	).length;
 	expect(stats.submits - refused).toBeLessThanOrEqual(items);
 
 	// 2. Nothing lost.
@@ -265,7 +282,10 @@ export function checkNodeRun(bed: { emu: Emulator; logs: LogCapture }, check: No
 	}
 
 	// 3. No secret anywhere.
-	const everything = [JSON.stringify({ runData: check.result.runData, error: check.result.error }), ...bed.logs.lines].join('\n');
+	const everything = [
+		JSON.stringify({ runData: check.result.runData, error: check.result.error }),
+		...bed.logs.lines,
+	].join('\n');
 	for (const secret of [API_KEY, TRIGGER_SECRET, ...(check.secrets ?? [])]) {
 		expect(everything.includes(secret)).toBe(false);
 	}
@@ -281,7 +301,11 @@ export function checkNodeRun(bed: { emu: Emulator; logs: LogCapture }, check: No
 	for (const [index, names] of Object.entries(check.itemErrors ?? {})) {
 		const json = outputs[Number(index)]?.json ?? {};
 		expectActionableError(
-			{ message: String(json.error ?? ''), description: String(json.errorDescription ?? ''), itemIndex: Number(index) },
+			{
+				message: String(json.error ?? ''),
+				description: String(json.errorDescription ?? ''),
+				itemIndex: Number(index),
+			},
 			Number(index),
 			names,
 		);
@@ -294,7 +318,11 @@ export function expectActionableError(error: ErrorView, item: number | 'run', na
 	expect(text).toMatch(names);
 	if (item !== 'run') {
 		const named = error.itemIndex === item || new RegExp(`\\bitem ${item}\\b`).test(text);
-		expect({ item, named, message: error.message }).toEqual({ item, named: true, message: error.message });
+		expect({ item, named, message: error.message }).toEqual({
+			item,
+			named: true,
+			message: error.message,
+		});
 	}
 	expect(error.description).toMatch(ADVICE);
 	// n8n's generic texts for network errors advise retrying, which would bill a submit twice.
@@ -312,7 +340,10 @@ export function expectActionableError(error: ErrorView, item: number | 'run', na
 export function expectRowsDocumented(heading: string, names: string[]): void {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const fs = require('node:fs') as typeof import('node:fs');
-	const doc = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'RELIABILITY.md'), 'utf8');
+	const doc = fs.readFileSync(
+		path.resolve(__dirname, '..', '..', 'docs', 'RELIABILITY.md'),
+		'utf8',
+	);
 	const start = doc.indexOf(`\n## ${heading}\n`);
 	expect({ heading, found: start >= 0 }).toEqual({ heading, found: true });
 	const rest = doc.slice(start + heading.length + 5);
@@ -323,6 +354,12 @@ export function expectRowsDocumented(heading: string, names: string[]): void {
 		.map((line) => line.slice(2, line.indexOf(' |', 2)).replace(/\\\|/g, '|'))
 		.slice(1); // the header row
 	expect(cells).toEqual(names);
-	const summary = new RegExp(`^\\| ${heading.replace(/[()]/g, '\\$&')} \\| [^|]+ \\| (\\d+) \\|`, 'm').exec(doc);
-	expect({ heading, rows: summary ? Number(summary[1]) : undefined }).toEqual({ heading, rows: names.length });
+	const summary = new RegExp(
+		`^\\| ${heading.replace(/[()]/g, '\\$&')} \\| [^|]+ \\| (\\d+) \\|`,
+		'm',
+	).exec(doc);
+	expect({ heading, rows: summary ? Number(summary[1]) : undefined }).toEqual({
+		heading,
+		rows: names.length,
+	});
 }

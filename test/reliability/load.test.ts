@@ -34,7 +34,14 @@ export const rows: Row[] = [
 		faults: [
 			{ on: 'query', kind: 'http', status: 503, probability: 0.1, times: Infinity },
 			// Applies to the 90 % of polls the 503 spared: 0.05 / 0.9 of them is 5 % of all polls.
-			{ on: 'query', kind: 'http', status: 429, retryAfter: 1, probability: 0.05 / 0.9, times: Infinity },
+			{
+				on: 'query',
+				kind: 'http',
+				status: 429,
+				retryAfter: 1,
+				probability: 0.05 / 0.9,
+				times: Infinity,
+			},
 		],
 		shares: { 503: [0.075, 0.125], 429: [0.035, 0.07] },
 		maxSeconds: 20,
@@ -43,7 +50,10 @@ export const rows: Row[] = [
 
 describe('load', () => {
 	it.each(rows)('$name', async (row) => {
-		const prompts = Array.from({ length: row.items }, (_, i) => `load item ${i}: a lighthouse at dusk`);
+		const prompts = Array.from(
+			{ length: row.items },
+			(_, i) => `load item ${i}: a lighthouse at dusk`,
+		);
 		bed.emu.inject(row.faults);
 		const started = Date.now();
 		const result = await runMaxApi(bed, {
@@ -69,12 +79,16 @@ describe('load', () => {
 		const stats = bed.emu.stats();
 		expect(stats.submits).toBe(row.items);
 		expect(stats.tasksCreated).toBe(row.items);
-		const polls = bed.emu.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/task/'));
+		const polls = bed.emu.requests.filter(
+			(r) => r.method === 'GET' && r.path.startsWith('/api/v1/task/'),
+		);
 		expect(polls.length).toBeGreaterThanOrEqual(80);
 		expect(polls.length).toBeLessThanOrEqual(400);
 		const summary: string[] = [];
 		for (const [status, [low, high]] of Object.entries(row.shares)) {
-			const share = polls.filter((r) => r.status === Number(status) && r.fault === 'http').length / polls.length;
+			const share =
+				polls.filter((r) => r.status === Number(status) && r.fault === 'http').length /
+				polls.length;
 			summary.push(`${status}: ${(share * 100).toFixed(1)} %`);
 			expect(share).toBeGreaterThanOrEqual(low);
 			expect(share).toBeLessThanOrEqual(high);
@@ -87,5 +101,8 @@ describe('load', () => {
 });
 
 it('docs/RELIABILITY.md lists exactly the rows of this table', () => {
-	expectRowsDocumented('Load (engine)', rows.map((row) => row.name));
+	expectRowsDocumented(
+		'Load (engine)',
+		rows.map((row) => row.name),
+	);
 });

@@ -28,7 +28,10 @@ function parse(body: Buffer): unknown {
 	}
 }
 
-export async function startApiProxy(targetUrl: string, options: { aliases?: Record<string, string> } = {}): Promise<ApiProxy> {
+export async function startApiProxy(
+	targetUrl: string,
+	options: { aliases?: Record<string, string> } = {},
+): Promise<ApiProxy> {
 	const target = new URL(targetUrl);
 	const aliases = options.aliases ?? {};
 	const submittedAs = new Map<string, string>(); // task id → the model id the client submitted
@@ -54,7 +57,9 @@ export async function startApiProxy(targetUrl: string, options: { aliases?: Reco
 				(answer) => {
 					void (async () => {
 						let out = await readBody(answer);
-						const envelope = parse(out) as { data?: { taskId?: unknown; input?: { model?: unknown } } } | string;
+						const envelope = parse(out) as
+							| { data?: { taskId?: unknown; input?: { model?: unknown } } }
+							| string;
 						if (typeof envelope === 'object' && envelope?.data) {
 							const taskId = envelope.data.taskId;
 							if (alias && typeof taskId === 'string') submittedAs.set(taskId, alias);

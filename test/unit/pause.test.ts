@@ -3,7 +3,14 @@
 // proven in a real n8n (test/e2e/pause.e2e.test.ts).
 import { InvalidParameter } from '../../nodes/shared/invalidParameter';
 import { decideWaitMode, type WaitModeFacts } from '../../nodes/MaxApi/pause/decideWaitMode';
-import { awaitedItem, finalItem, PAUSE_KEY, pauseRecordOf, ringOrder, type PauseRecord } from '../../nodes/MaxApi/pause/pausedItems';
+import {
+	awaitedItem,
+	finalItem,
+	PAUSE_KEY,
+	pauseRecordOf,
+	ringOrder,
+	type PauseRecord,
+} from '../../nodes/MaxApi/pause/pausedItems';
 
 const PUBLIC_RESUME = 'https://n8n.example.com/webhook-waiting/42?signature=abc';
 const LOCAL_RESUME = 'http://localhost:5678/webhook-waiting/42?signature=abc';
@@ -47,19 +54,26 @@ describe('decideWaitMode', () => {
 	});
 
 	it.each([
-		['with a Callback URL option', { userCallbackUrl: true }, /Callback URL option cannot be used together/],
+		[
+			'with a Callback URL option',
+			{ userCallbackUrl: true },
+			/Callback URL option cannot be used together/,
+		],
 		['with localhost and the real Max API', { resumeUrl: LOCAL_RESUME }, /refuses localhost.*/],
 		['without a resume URL', { resumeUrl: undefined }, /no resume URL/],
-	])('an explicit pause that cannot work is an error naming Wait Mode %s', (_, overrides, message) => {
-		const decide = () => decideWaitMode(facts({ requested: 'pause', ...overrides }));
-		expect(decide).toThrow(InvalidParameter);
-		expect(decide).toThrow(message);
-		try {
-			decide();
-		} catch (error) {
-			expect((error as InvalidParameter).field).toBe('Wait Mode');
-		}
-	});
+	])(
+		'an explicit pause that cannot work is an error naming Wait Mode %s',
+		(_, overrides, message) => {
+			const decide = () => decideWaitMode(facts({ requested: 'pause', ...overrides }));
+			expect(decide).toThrow(InvalidParameter);
+			expect(decide).toThrow(message);
+			try {
+				decide();
+			} catch (error) {
+				expect((error as InvalidParameter).field).toBe('Wait Mode');
+			}
+		},
+	);
 });
 
 describe('pausedItems', () => {
@@ -73,15 +87,23 @@ describe('pausedItems', () => {
 	};
 
 	it('an awaited item reads as its timeout and carries the record the resume needs', () => {
-		const item = awaitedItem(2, record, { taskId: 'task-1', status: 'UNKNOWN', error: 'did not finish' });
+		const item = awaitedItem(2, record, {
+			taskId: 'task-1',
+			status: 'UNKNOWN',
+			error: 'did not finish',
+		});
 		expect(item.pairedItem).toEqual({ item: 2 });
-		expect(item.json).toEqual(expect.objectContaining({ taskId: 'task-1', status: 'UNKNOWN', error: 'did not finish' }));
+		expect(item.json).toEqual(
+			expect.objectContaining({ taskId: 'task-1', status: 'UNKNOWN', error: 'did not finish' }),
+		);
 		expect(pauseRecordOf(item)).toEqual(record);
 	});
 
 	it('items without a valid record are final, and the record never leaves the resume', () => {
 		expect(pauseRecordOf({ json: { taskId: 'x', status: 'PENDING' } })).toBeUndefined();
-		expect(pauseRecordOf({ json: { [PAUSE_KEY]: { ...record, deadline: 'soon' } } })).toBeUndefined();
+		expect(
+			pauseRecordOf({ json: { [PAUSE_KEY]: { ...record, deadline: 'soon' } } }),
+		).toBeUndefined();
 		expect(pauseRecordOf({ json: { [PAUSE_KEY]: { ...record, taskId: 7 } } })).toBeUndefined();
 		const final = finalItem(awaitedItem(0, record, { taskId: 'task-1' }), 0);
 		expect(final.json).toEqual({ taskId: 'task-1' });

@@ -10,12 +10,25 @@ const submitted: SubmitBody = {
 
 describe('taskToJson', () => {
 	it('prices a successful task from what was submitted: n × unit price', () => {
-		const task: TaskData = { taskId: 't', status: 'SUCCESS', result: { type: 'image', urls: ['u0', 'u1', 'u2'] } };
-		expect(taskToJson(task, submitted)).toMatchObject({ costUsd: 0.18, resolution: '4k', n: 3, ratio: '16:9', userId: 'u1' });
+		const task: TaskData = {
+			taskId: 't',
+			status: 'SUCCESS',
+			result: { type: 'image', urls: ['u0', 'u1', 'u2'] },
+		};
+		expect(taskToJson(task, submitted)).toMatchObject({
+			costUsd: 0.18,
+			resolution: '4k',
+			n: 3,
+			ratio: '16:9',
+			userId: 'u1',
+		});
 	});
 
 	it('charges nothing for a failed task and explains why', () => {
-		const json = taskToJson({ taskId: 't', status: 'FAILURE', failure_reason: 'INSUFFICIENT_POINTS' }, submitted);
+		const json = taskToJson(
+			{ taskId: 't', status: 'FAILURE', failure_reason: 'INSUFFICIENT_POINTS' },
+			submitted,
+		);
 		expect(json).toMatchObject({ costUsd: 0, urls: [], failureReason: 'INSUFFICIENT_POINTS' });
 		expect(json.explanation).toContain('Recharge');
 	});
@@ -24,15 +37,28 @@ describe('taskToJson', () => {
 		const json = taskToJson({
 			taskId: 't',
 			status: 'SUCCESS',
-			input: { model: 'gpt-image-2/image-to-image', prompt: 'edit', imageUrls: ['https://a/x.png'] },
+			input: {
+				model: 'gpt-image-2/image-to-image',
+				prompt: 'edit',
+				imageUrls: ['https://a/x.png'],
+			},
 			result: { type: 'image', urls: ['u0', 'u1'] },
 		});
-		expect(json).toMatchObject({ model: 'gpt-image-2/image-to-image', prompt: 'edit', ratio: 'auto', resolution: '1k', n: 2, costUsd: 0.04 });
+		expect(json).toMatchObject({
+			model: 'gpt-image-2/image-to-image',
+			prompt: 'edit',
+			ratio: 'auto',
+			resolution: '1k',
+			n: 2,
+			costUsd: 0.04,
+		});
 		expect(json.imageUrls).toEqual(['https://a/x.png']);
 	});
 
 	it('lists no URLs before success even if the API sent some', () => {
-		expect(taskToJson({ taskId: 't', status: 'PROCESSING', result: { urls: ['x'] } }).urls).toEqual([]);
+		expect(taskToJson({ taskId: 't', status: 'PROCESSING', result: { urls: ['x'] } }).urls).toEqual(
+			[],
+		);
 	});
 });
 

@@ -1,7 +1,12 @@
 // The node as an AI Agent tool, without n8n running: the fields the model fills by default (read the
 // way n8n reads them: its own parameter resolution with the tool's type name, its own $fromAI parser),
 // and what the tool hands the model. The real Agent runs in test/e2e/agent.e2e.test.ts.
-import { extractFromAICalls, NodeHelpers, type INodeParameters, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	extractFromAICalls,
+	NodeHelpers,
+	type INodeParameters,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { fromAi, isToolMode, toolResultJson } from '../../nodes/MaxApi/helpers/toolMode';
 import { MaxApi } from '../../nodes/MaxApi/MaxApi.node';
@@ -11,9 +16,26 @@ const base = new MaxApi().description;
 /** The node's parameters with their defaults, as n8n resolves them for the node or its tool variant. */
 function parameters(tool: boolean, set: INodeParameters): INodeParameters {
 	// n8n names the tool variant `<package>.<name>Tool`; `@tool` conditions read that name.
-	const description: INodeTypeDescription = { ...base, name: `n8n-nodes-maxapi.maxApi${tool ? 'Tool' : ''}` };
-	const node = { id: '1', name: 'Max API', type: description.name, typeVersion: 1, position: [0, 0] as [number, number], parameters: set };
-	return NodeHelpers.getNodeParameters(description.properties, set, true, false, node, description)!;
+	const description: INodeTypeDescription = {
+		...base,
+		name: `n8n-nodes-maxapi.maxApi${tool ? 'Tool' : ''}`,
+	};
+	const node = {
+		id: '1',
+		name: 'Max API',
+		type: description.name,
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: set,
+	};
+	return NodeHelpers.getNodeParameters(
+		description.properties,
+		set,
+		true,
+		false,
+		node,
+		description,
+	)!;
 }
 
 /** The $fromAI calls among the parameters, as n8n finds them to build the tool's schema. */
@@ -48,17 +70,32 @@ describe('fields the model fills by default', () => {
 			{ key: 'ratio', type: 'string', defaultValue: 'auto' },
 		]);
 		// Resolution stays at the panel's Default, which sends GPT Image 2's documented 1k.
-		expect(values).toMatchObject({ model: 'gpt-image-2/text-to-image', resolution: 'auto', n: 1, waitForCompletion: true });
+		expect(values).toMatchObject({
+			model: 'gpt-image-2/text-to-image',
+			resolution: 'auto',
+			n: 1,
+			waitForCompletion: true,
+		});
 		// The same parameter names as outside the tool, but Wait Mode: a tool call cannot pause the agent's
 		// execution, so the tool always polls.
 		const outside = Object.keys(parameters(false, { ...OPERATIONS[0], waitForCompletion: true }));
 		expect(outside).toContain('waitMode');
-		expect(Object.keys(values).sort()).toEqual(outside.filter((name) => name !== 'waitMode').sort());
+		expect(Object.keys(values).sort()).toEqual(
+			outside.filter((name) => name !== 'waitMode').sort(),
+		);
 	});
 
 	it('Image to Image and Image to Video: the source URLs too', () => {
-		expect(fromAiCalls(parameters(true, OPERATIONS[2])).map((call) => call.key)).toEqual(['prompt', 'imageUrls', 'ratio']);
-		expect(fromAiCalls(parameters(true, OPERATIONS[5])).map((call) => call.key)).toEqual(['prompt', 'mediaUrls', 'ratio']);
+		expect(fromAiCalls(parameters(true, OPERATIONS[2])).map((call) => call.key)).toEqual([
+			'prompt',
+			'imageUrls',
+			'ratio',
+		]);
+		expect(fromAiCalls(parameters(true, OPERATIONS[5])).map((call) => call.key)).toEqual([
+			'prompt',
+			'mediaUrls',
+			'ratio',
+		]);
 	});
 
 	it("Veo's ratio falls back to its documented 16:9; its duration and resolution stay fixed", () => {
@@ -72,27 +109,45 @@ describe('fields the model fills by default', () => {
 	});
 
 	it('Get and Cancel: the task id; Create (any model) stays as the user writes it', () => {
-		expect(fromAiCalls(parameters(true, OPERATIONS[6]))).toEqual([{ key: 'taskId', type: 'string', defaultValue: undefined }]);
-		expect(fromAiCalls(parameters(true, OPERATIONS[7]))).toEqual([{ key: 'taskId', type: 'string', defaultValue: undefined }]);
+		expect(fromAiCalls(parameters(true, OPERATIONS[6]))).toEqual([
+			{ key: 'taskId', type: 'string', defaultValue: undefined },
+		]);
+		expect(fromAiCalls(parameters(true, OPERATIONS[7]))).toEqual([
+			{ key: 'taskId', type: 'string', defaultValue: undefined },
+		]);
 		expect(fromAiCalls(parameters(true, OPERATIONS[8]))).toEqual([]);
 	});
 
 	it('no notice about a ratio value shows in the tool, where the ratio is an expression', () => {
-		for (const set of OPERATIONS) expect(Object.keys(parameters(true, set)).filter((name) => /Notice\d/.test(name))).toEqual([]);
+		for (const set of OPERATIONS)
+			expect(Object.keys(parameters(true, set)).filter((name) => /Notice\d/.test(name))).toEqual(
+				[],
+			);
 		// outside the tool they work as before: Nano Banana takes 16:9 and 9:16 only
-		expect(Object.keys(parameters(false, { ...OPERATIONS[2], ratio: '1:1' }))).toContainEqual(expect.stringMatching(/^ratioNotice\d+$/));
+		expect(Object.keys(parameters(false, { ...OPERATIONS[2], ratio: '1:1' }))).toContainEqual(
+			expect.stringMatching(/^ratioNotice\d+$/),
+		);
 	});
 
 	it('a model chosen by expression does not bring other operations’ $fromAI fields into the tool', () => {
-		const keys = fromAiCalls(parameters(true, { ...OPERATIONS[0], model: '={{ $json.model }}' })).map((call) => call.key);
+		const keys = fromAiCalls(
+			parameters(true, { ...OPERATIONS[0], model: '={{ $json.model }}' }),
+		).map((call) => call.key);
 		expect(keys).not.toContain('imageUrls');
 		expect(keys).not.toContain('mediaUrls');
 		expect(keys).toContain('prompt');
 	});
 
 	it('fromAi writes what n8n parses back, quotes and backticks included', () => {
-		const [call] = extractFromAICalls(fromAi('prompt', 'Say `hi` and "bye", it\'s fine', 'string', "it's"));
-		expect(call).toEqual({ key: 'prompt', description: 'Say `hi` and "bye", it\'s fine', type: 'string', defaultValue: "it's" });
+		const [call] = extractFromAICalls(
+			fromAi('prompt', 'Say `hi` and "bye", it\'s fine', 'string', "it's"),
+		);
+		expect(call).toEqual({
+			key: 'prompt',
+			description: 'Say `hi` and "bye", it\'s fine',
+			type: 'string',
+			defaultValue: "it's",
+		});
 	});
 });
 
@@ -154,12 +209,21 @@ describe('what the tool hands the model', () => {
 	});
 
 	it('SUCCESS without URLs: the error and its explanation', () => {
-		const json = toolResultJson({ ...success, urls: [], error: 'no image URLs', errorDescription: 'Run Get Task later.' });
+		const json = toolResultJson({
+			...success,
+			urls: [],
+			error: 'no image URLs',
+			errorDescription: 'Run Get Task later.',
+		});
 		expect(json.error).toBe('no image URLs. Run Get Task later.');
 	});
 
 	it('tool mode is told by the node type n8n generates', () => {
-		expect(isToolMode({ getNode: () => ({ type: 'n8n-nodes-maxapi.maxApiTool' }) } as never)).toBe(true);
-		expect(isToolMode({ getNode: () => ({ type: 'n8n-nodes-maxapi.maxApi' }) } as never)).toBe(false);
+		expect(isToolMode({ getNode: () => ({ type: 'n8n-nodes-maxapi.maxApiTool' }) } as never)).toBe(
+			true,
+		);
+		expect(isToolMode({ getNode: () => ({ type: 'n8n-nodes-maxapi.maxApi' }) } as never)).toBe(
+			false,
+		);
 	});
 });

@@ -1,7 +1,11 @@
 // The batch-aware task waiter with a fake query (no n8n, no HTTP): who is polled, and how often.
 // Timing figures (detection delay, requests per task) are measured by `npm run bench`, not here.
 import type { TaskData } from '../../nodes/shared/api';
-import { TaskWaiter, TaskWaitStopped, TaskWaitTimeout } from '../../nodes/MaxApi/helpers/waitForTask';
+import {
+	TaskWaiter,
+	TaskWaitStopped,
+	TaskWaitTimeout,
+} from '../../nodes/MaxApi/helpers/waitForTask';
 
 /** A fake task that is SUBMITTED until `doneAfterMs` from now, then `end`. */
 function fakeTask(taskId: string, doneAfterMs: number, end: 'SUCCESS' | 'FAILURE' = 'SUCCESS') {
@@ -24,7 +28,9 @@ describe('TaskWaiter', () => {
 		const ids = Array.from({ length: 8 }, (_, i) => `t${i}`);
 		const tasks = ids.map((id) => fakeTask(id, 2000));
 		waiter.addSubmitted(ids.map((taskId) => ({ taskId, submittedAt: Date.now() })));
-		const done = await Promise.all(ids.map((id, i) => waiter.waitForSubmitted(id, tasks[i].query, limits)));
+		const done = await Promise.all(
+			ids.map((id, i) => waiter.waitForSubmitted(id, tasks[i].query, limits)),
+		);
 
 		expect(done.map((task) => task.status)).toEqual(ids.map(() => 'SUCCESS'));
 		expect(tasks[0].queries).toBeGreaterThanOrEqual(2);
@@ -55,7 +61,10 @@ describe('TaskWaiter', () => {
 			{ taskId: 'early', submittedAt: Date.now() },
 			{ taskId: 'late', submittedAt: Date.now() + 800 },
 		]);
-		await Promise.all([waiter.waitForSubmitted('early', early.query, limits), waiter.waitForSubmitted('late', late.query, limits)]);
+		await Promise.all([
+			waiter.waitForSubmitted('early', early.query, limits),
+			waiter.waitForSubmitted('late', late.query, limits),
+		]);
 		expect(late.queries).toBe(1); // not at the first success, which was too early for it
 	});
 
@@ -75,7 +84,11 @@ describe('TaskWaiter', () => {
 		const ids = ['p', 'f1', 'f2', 'f3'];
 		const tasks = ids.map((id) => fakeTask(id, 2200));
 		waiter.addSubmitted(ids.map((taskId) => ({ taskId, submittedAt: Date.now() })));
-		await Promise.all(ids.map((id, i) => waiter.waitForSubmitted(id, tasks[i].query, { ...limits, expectedMs: 2000 })));
+		await Promise.all(
+			ids.map((id, i) =>
+				waiter.waitForSubmitted(id, tasks[i].query, { ...limits, expectedMs: 2000 }),
+			),
+		);
 		expect(tasks.slice(1).map((task) => task.queries)).toEqual([1, 1, 1]);
 	});
 
@@ -94,12 +107,16 @@ describe('TaskWaiter', () => {
 		const first = fakeTask('first', 1200);
 		const started = Date.now();
 		waiter.addSubmitted([{ taskId: 'first', submittedAt: started }]);
-		const firstDone = waiter.waitForSubmitted('first', first.query, { ...limits, expectedMs: 1000 }).then(() => Date.now() - started);
+		const firstDone = waiter
+			.waitForSubmitted('first', first.query, { ...limits, expectedMs: 1000 })
+			.then(() => Date.now() - started);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		// Declared 500 ms later: due at its own submit + the first task's latency, after the first success.
 		const second = fakeTask('second', 1200);
 		waiter.addSubmitted([{ taskId: 'second', submittedAt: Date.now() }]);
-		const secondDone = waiter.waitForSubmitted('second', second.query, { ...limits, expectedMs: 1000 }).then(() => Date.now() - started);
+		const secondDone = waiter
+			.waitForSubmitted('second', second.query, { ...limits, expectedMs: 1000 })
+			.then(() => Date.now() - started);
 		const [a, b] = await Promise.all([firstDone, secondDone]);
 		expect(a).toBeLessThan(1500); // queried at 1.0 s and 1.25 s
 		expect(b).toBeGreaterThanOrEqual(1700);
@@ -116,7 +133,9 @@ describe('TaskWaiter', () => {
 		// The follower's fallback would be at 2 × 1 s; the probe succeeds at its 1.25 s query.
 		const [, followerAt] = await Promise.all([
 			waiter.waitForSubmitted('p', probe.query, { ...limits, expectedMs: 1000 }),
-			waiter.waitForSubmitted('f', follower.query, { ...limits, expectedMs: 1000 }).then(() => Date.now() - started),
+			waiter
+				.waitForSubmitted('f', follower.query, { ...limits, expectedMs: 1000 })
+				.then(() => Date.now() - started),
 		]);
 		expect(followerAt).toBeLessThan(1600);
 		expect(follower.queries).toBe(1);
@@ -129,8 +148,12 @@ describe('TaskWaiter', () => {
 		const started = Date.now();
 		waiter.addSubmitted(['stuck', 'next'].map((taskId) => ({ taskId, submittedAt: started })));
 		const [timedOut, nextAt] = await Promise.all([
-			waiter.waitForSubmitted('stuck', stuck.query, { ...limits, timeoutMs: 800, expectedMs: 3000 }).catch((e) => e),
-			waiter.waitForSubmitted('next', next.query, { ...limits, expectedMs: 3000 }).then(() => Date.now() - started),
+			waiter
+				.waitForSubmitted('stuck', stuck.query, { ...limits, timeoutMs: 800, expectedMs: 3000 })
+				.catch((e) => e),
+			waiter
+				.waitForSubmitted('next', next.query, { ...limits, expectedMs: 3000 })
+				.then(() => Date.now() - started),
 		]);
 		expect(timedOut).toBeInstanceOf(TaskWaitTimeout);
 		// The probe's schedule (1.5 s, then the usual 3 s), not a follower's fallback at 2 × 3 s.
@@ -151,7 +174,9 @@ describe('TaskWaiter', () => {
 		const waiter = new TaskWaiter();
 		const task = fakeTask('slow', 60_000);
 		waiter.addSubmitted([{ taskId: 'slow', submittedAt: Date.now() }]);
-		const error = await waiter.waitForSubmitted('slow', task.query, { ...limits, timeoutMs: 800 }).catch((e) => e);
+		const error = await waiter
+			.waitForSubmitted('slow', task.query, { ...limits, timeoutMs: 800 })
+			.catch((e) => e);
 		expect(error).toBeInstanceOf(TaskWaitTimeout);
 		expect(error.message).toContain('last status: SUBMITTED');
 		expect(task.queries).toBe(1);

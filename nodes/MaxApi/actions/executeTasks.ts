@@ -15,7 +15,10 @@ export async function executeTasks(
 	ctx: IExecuteFunctions,
 	readJob: (itemIndex: number, client: MaxApiClient) => TaskJob,
 ): Promise<INodeExecutionData[]> {
-	const client = await MaxApiClient.connect(ctx, { signal: ctx.getExecutionCancelSignal(), requestTimeoutMs: requestTimeoutMs(ctx) });
+	const client = await MaxApiClient.connect(ctx, {
+		signal: ctx.getExecutionCancelSignal(),
+		requestTimeoutMs: requestTimeoutMs(ctx),
+	});
 	const jobs: Array<TaskJob | NodeOperationError> = ctx.getInputData().map((_, itemIndex) => {
 		try {
 			return readJob(itemIndex, client);
@@ -26,5 +29,7 @@ export async function executeTasks(
 	const resumeUrl = pauseResumeUrl(ctx, jobs, client);
 	if (resumeUrl) return await pauseRun(ctx, client, jobs, maxParallelRequests(ctx), resumeUrl);
 	// An AI Agent tool reports a task that ended without results to the model as a result, not an error.
-	return await runTaskBatch(ctx, client, jobs, maxParallelRequests(ctx), { endedTasksAsOutput: isToolMode(ctx) });
+	return await runTaskBatch(ctx, client, jobs, maxParallelRequests(ctx), {
+		endedTasksAsOutput: isToolMode(ctx),
+	});
 }

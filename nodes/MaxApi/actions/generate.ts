@@ -1,10 +1,21 @@
 // What every generation operation (text/image to image/video) does with an item: pick the catalog
 // model, check and build its `input`, and make the submit job. The operations differ only in which
 // models they offer, which the catalog says.
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { InvalidParameter } from '../../shared/invalidParameter';
-import { DEFAULT_MODEL, findModel, modelsFor, type GenerationOperation, type ModelSpec } from '../../shared/models';
+import {
+	DEFAULT_MODEL,
+	findModel,
+	modelsFor,
+	type GenerationOperation,
+	type ModelSpec,
+} from '../../shared/models';
 import { buildModelInput, fieldDefault } from '../../shared/models/input';
 import type { MaxApiClient } from '../../shared/transport/client';
 import { modelFieldProperties } from '../descriptions/modelFields';
@@ -22,7 +33,10 @@ const RESULT_WORDS: Record<GenerationOperation, string> = {
 };
 
 /** Every field of a generation operation, shown for `resource` and `operation`. */
-export function generationProperties(resource: 'image' | 'video', operation: GenerationOperation): INodeProperties[] {
+export function generationProperties(
+	resource: 'image' | 'video',
+	operation: GenerationOperation,
+): INodeProperties[] {
 	const waitForCompletion: INodeProperties = {
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -39,7 +53,11 @@ export function generationProperties(resource: 'image' | 'video', operation: Gen
 }
 
 /** The item's model: the chosen (or expression-given) id, which must be one of the operation's. */
-export function readModel(ctx: IExecuteFunctions, itemIndex: number, operation: GenerationOperation): ModelSpec {
+export function readModel(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	operation: GenerationOperation,
+): ModelSpec {
 	const id = ctx.getNodeParameter('model', itemIndex, DEFAULT_MODEL[operation]);
 	const model = findModel(id, operation);
 	if (!model) {
@@ -54,7 +72,12 @@ export function readModel(ctx: IExecuteFunctions, itemIndex: number, operation: 
 }
 
 /** Reads and validates one item's parameters into a submit job; throws InvalidParameter. */
-function readGenerationJob(ctx: IExecuteFunctions, itemIndex: number, operation: GenerationOperation, client: MaxApiClient): TaskJob {
+function readGenerationJob(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	operation: GenerationOperation,
+	client: MaxApiClient,
+): TaskJob {
 	const model = readModel(ctx, itemIndex, operation);
 	const options = readTaskOptions(ctx, itemIndex);
 	// A field hidden from the panel reads as its start value, which is the same for every model.
@@ -65,6 +88,11 @@ function readGenerationJob(ctx: IExecuteFunctions, itemIndex: number, operation:
 	return { itemIndex, submit, ...jobSettings(ctx, itemIndex, options, model.timing) };
 }
 
-export async function executeGeneration(ctx: IExecuteFunctions, operation: GenerationOperation): Promise<INodeExecutionData[]> {
-	return await executeTasks(ctx, (itemIndex, client) => readGenerationJob(ctx, itemIndex, operation, client));
+export async function executeGeneration(
+	ctx: IExecuteFunctions,
+	operation: GenerationOperation,
+): Promise<INodeExecutionData[]> {
+	return await executeTasks(ctx, (itemIndex, client) =>
+		readGenerationJob(ctx, itemIndex, operation, client),
+	);
 }

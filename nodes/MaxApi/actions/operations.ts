@@ -15,7 +15,11 @@ export interface OperationInfo {
 export type OperationTable = Record<string, OperationInfo>;
 
 /** The Operation field of `resource`, its options in alphabetical order as n8n lists them. */
-export function operationProperty(resource: string, table: OperationTable, defaultOperation: string): INodeProperties {
+export function operationProperty(
+	resource: string,
+	table: OperationTable,
+	defaultOperation: string,
+): INodeProperties {
 	return {
 		displayName: 'Operation',
 		name: 'operation',

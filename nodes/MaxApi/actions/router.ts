@@ -1,4 +1,9 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { errorForModel, isToolMode, toolResultItems } from '../helpers/toolMode';
 
@@ -22,15 +27,22 @@ const executors: {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = (executors as Record<string, Record<string, Execute | undefined> | undefined>)[resource]?.[operation];
+	const execute = (executors as Record<string, Record<string, Execute | undefined> | undefined>)[
+		resource
+	]?.[operation];
 	if (!execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	if (!isToolMode(this)) return [await execute.call(this)];
 	// As an AI Agent tool: the model gets a compact result per task, and errors it can act on.
 	try {
 		return [toolResultItems(await execute.call(this))];
 	} catch (error) {
-		throw error instanceof NodeApiError || error instanceof NodeOperationError ? errorForModel(error) : error;
+		throw error instanceof NodeApiError || error instanceof NodeOperationError
+			? errorForModel(error)
+			: error;
 	}
 }

@@ -16,7 +16,16 @@ import {
 import { fromAi, NOT_AS_TOOL_SHOW, withToolDefault } from '../helpers/toolMode';
 
 /** Where each field goes in the panel, after the prompt. */
-const PANEL_ORDER: readonly InputKey[] = ['imageUrls', 'mediaUrls', 'mode', 'ratio', 'resolution', 'n', 'duration', 'fallback'];
+const PANEL_ORDER: readonly InputKey[] = [
+	'imageUrls',
+	'mediaUrls',
+	'mode',
+	'ratio',
+	'resolution',
+	'n',
+	'duration',
+	'fallback',
+];
 
 const PROMPT_DESCRIPTIONS: Record<GenerationOperation, string> = {
 	textToImage: 'What to draw, in words',
@@ -27,16 +36,24 @@ const PROMPT_DESCRIPTIONS: Record<GenerationOperation, string> = {
 
 /** What the model reads about the prompt it writes, when the node is an AI Agent tool. */
 const PROMPT_TOOL_DESCRIPTIONS: Record<GenerationOperation, string> = {
-	textToImage: 'Description of the image to generate (subject, setting, style, composition, lighting), from what the user asked for',
+	textToImage:
+		'Description of the image to generate (subject, setting, style, composition, lighting), from what the user asked for',
 	imageToImage:
 		'The edit to make to the source images, e.g. "Restyle the subject in a cyberpunk aesthetic" or "Put the product of the first image on the table of the second"',
-	textToVideo: 'Description of the video to generate (subject, action, setting, camera movement, style), from what the user asked for',
-	imageToVideo: 'What happens in the video made from the source files (action, camera movement, style); Seedance refers to the files as @1, @2… in their order',
+	textToVideo:
+		'Description of the video to generate (subject, action, setting, camera movement, style), from what the user asked for',
+	imageToVideo:
+		'What happens in the video made from the source files (action, camera movement, style); Seedance refers to the files as @1, @2… in their order',
 };
 
 function typicalTime(model: ModelSpec): string {
 	const [low, high] = model.timing.typicalSeconds;
-	const words = (seconds: number) => (seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
+	const words = (seconds: number) =>
+		seconds < 120
+			? `${seconds} s`
+			: seconds < 7200
+				? `${Math.round(seconds / 60)} min`
+				: `${Math.round(seconds / 3600)} h`;
 	return `${words(low)}–${words(high)}`;
 }
 
@@ -53,7 +70,8 @@ function modelProperty(operation: GenerationOperation): INodeProperties {
 		type: 'options',
 		options,
 		default: defaultModel,
-		description: 'The Max API model. An expression may give any model ID listed here (e.g. from a spreadsheet column).',
+		description:
+			'The Max API model. An expression may give any model ID listed here (e.g. from a spreadsheet column).',
 	};
 }
 
@@ -69,7 +87,11 @@ function promptProperties(operation: GenerationOperation): INodeProperties[] {
 		placeholder: 'e.g. A crow running down a neon-lit street',
 		description: PROMPT_DESCRIPTIONS[operation],
 	};
-	return withToolDefault(property, fromAi('prompt', PROMPT_TOOL_DESCRIPTIONS[operation]), operationShown(operation));
+	return withToolDefault(
+		property,
+		fromAi('prompt', PROMPT_TOOL_DESCRIPTIONS[operation]),
+		operationShown(operation),
+	);
 }
 
 /** The display conditions of an operation's fields (updateDisplayOptions adds them too; see withToolDefault). */
@@ -100,20 +122,41 @@ function toolDefault(field: ModelField, operation: GenerationOperation): string 
 		);
 	}
 	if (field.kind === 'urls') {
-		const count = field.max === undefined ? `at least ${field.min}` : field.min === field.max ? `${field.min}` : `${field.min} to ${field.max}`;
-		const about = (field.description ?? 'Public URLs of the source files.').replace(/\s*One per line.*$/, '');
-		return fromAi(field.key, `${about} Give ${count} http(s) URLs, separated by commas; only URLs the user gave or a tool returned.`);
+		const count =
+			field.max === undefined
+				? `at least ${field.min}`
+				: field.min === field.max
+					? `${field.min}`
+					: `${field.min} to ${field.max}`;
+		const about = (field.description ?? 'Public URLs of the source files.').replace(
+			/\s*One per line.*$/,
+			'',
+		);
+		return fromAi(
+			field.key,
+			`${about} Give ${count} http(s) URLs, separated by commas; only URLs the user gave or a tool returned.`,
+		);
 	}
 	return undefined;
 }
 
-function fieldProperty(field: ModelField, modelIds: string[], operation: GenerationOperation): INodeProperties[] {
+function fieldProperty(
+	field: ModelField,
+	modelIds: string[],
+	operation: GenerationOperation,
+): INodeProperties[] {
 	const property = fieldPropertyOutsideTool(field, modelIds, operation);
 	const toolValue = toolDefault(field, operation);
-	return toolValue === undefined ? [property] : withToolDefault(property, toolValue, operationShown(operation));
+	return toolValue === undefined
+		? [property]
+		: withToolDefault(property, toolValue, operationShown(operation));
 }
 
-function fieldPropertyOutsideTool(field: ModelField, modelIds: string[], operation: GenerationOperation): INodeProperties {
+function fieldPropertyOutsideTool(
+	field: ModelField,
+	modelIds: string[],
+	operation: GenerationOperation,
+): INodeProperties {
 	const base = {
 		displayName: field.displayName,
 		name: field.key,
@@ -125,16 +168,32 @@ function fieldPropertyOutsideTool(field: ModelField, modelIds: string[], operati
 	};
 	switch (field.kind) {
 		case 'choice': {
-			const options = field.options.map((option) => ({ name: option.name ?? String(option.value), value: option.value, description: option.description }));
+			const options = field.options.map((option) => ({
+				name: option.name ?? String(option.value),
+				value: option.value,
+				description: option.description,
+			}));
 			const documented = field.options.find((option) => option.value === field.default);
 			const notSent =
 				documented !== undefined
-					? { name: `Default (${documented.name ?? String(documented.value)})`, value: NOT_SENT, description: `Max API's documented default, sent as ${String(documented.value)}` }
-					: { name: field.notSentName ?? 'Default', value: NOT_SENT, description: field.notSentDescription };
+					? {
+							name: `Default (${documented.name ?? String(documented.value)})`,
+							value: NOT_SENT,
+							description: `Max API's documented default, sent as ${String(documented.value)}`,
+						}
+					: {
+							name: field.notSentName ?? 'Default',
+							value: NOT_SENT,
+							description: field.notSentDescription,
+						};
 			return { ...base, type: 'options', options: [notSent, ...options] };
 		}
 		case 'count':
-			return { ...base, type: 'number', typeOptions: { minValue: field.min, maxValue: field.max, numberPrecision: 0 } };
+			return {
+				...base,
+				type: 'number',
+				typeOptions: { minValue: field.min, maxValue: field.max, numberPrecision: 0 },
+			};
 		case 'urls':
 			// Not `required` for n8n: with a model chosen by expression every model's variant shows, and n8n
 			// would refuse to start until all were filled. The node checks it before anything is sent.
@@ -145,7 +204,11 @@ function fieldPropertyOutsideTool(field: ModelField, modelIds: string[], operati
 }
 
 /** One property per distinct field definition of `key`, shown for the models that have exactly it. */
-function fieldProperties(models: ModelSpec[], key: InputKey, operation: GenerationOperation): INodeProperties[] {
+function fieldProperties(
+	models: ModelSpec[],
+	key: InputKey,
+	operation: GenerationOperation,
+): INodeProperties[] {
 	const groups = new Map<string, { field: ModelField; ids: string[] }>();
 	for (const model of models) {
 		const field = model.fields.find((candidate) => candidate.key === key);
@@ -165,7 +228,11 @@ function fieldProperties(models: ModelSpec[], key: InputKey, operation: Generati
 function noticeProperties(models: ModelSpec[], operation: GenerationOperation): INodeProperties[] {
 	const notices: INodeProperties[] = [];
 	// Notices hold no value, but n8n still keys parameters by name: each gets its own.
-	const notice = (key: string, text: string, show: Record<string, Array<string | number>>): INodeProperties => ({
+	const notice = (
+		key: string,
+		text: string,
+		show: Record<string, Array<string | number>>,
+	): INodeProperties => ({
 		displayName: text,
 		name: `${key}Notice${notices.length + 1}`,
 		type: 'notice',
@@ -195,17 +262,23 @@ function noticeProperties(models: ModelSpec[], operation: GenerationOperation): 
 			if (foreign.length === 0) continue;
 			const allowed = field.options.map((option) => option.value).join(', ');
 			notices.push(
-				notice(key, `${model.name} takes ${field.displayName} ${allowed} only: choose one of them.`, {
-					model: [model.id],
-					[key]: foreign,
-				}),
+				notice(
+					key,
+					`${model.name} takes ${field.displayName} ${allowed} only: choose one of them.`,
+					{
+						model: [model.id],
+						[key]: foreign,
+					},
+				),
 			);
 		}
 	}
 	for (const model of models) {
 		for (const rule of model.rules ?? []) {
 			if (!rule.panelNotice) continue;
-			const when = Object.fromEntries(Object.entries(rule.panelNotice.when).map(([key, values]) => [key, [...(values ?? [])]]));
+			const when = Object.fromEntries(
+				Object.entries(rule.panelNotice.when).map(([key, values]) => [key, [...(values ?? [])]]),
+			);
 			notices.push(notice(rule.field, rule.panelNotice.text, { model: [model.id], ...when }));
 		}
 	}
@@ -226,7 +299,10 @@ function foreignModelNotice(operation: GenerationOperation): INodeProperties {
 		default: '',
 		// Hidden for this operation's models and for a model from an expression (not known here). A `show`
 		// on the model would not do: n8n shows a field as soon as a shown-on value is an expression.
-		displayOptions: { show: operationShown(operation), hide: { model: [...own, { _cnd: { startsWith: '=' } }] } },
+		displayOptions: {
+			show: operationShown(operation),
+			hide: { model: [...own, { _cnd: { startsWith: '=' } }] },
+		},
 	};
 }
 

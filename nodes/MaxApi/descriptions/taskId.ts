@@ -16,5 +16,8 @@ export const taskIdProperty: INodeProperties = {
 /** The Task ID field; as an AI Agent tool the model gives it (from an earlier tool result), unless the user sets it. */
 export const taskIdProperties: INodeProperties[] = withToolDefault(
 	taskIdProperty,
-	fromAi('taskId', 'The taskId of the Max API task, as an earlier Max API tool result gave it (e.g. a1b2c3d4-e5f6-7890-abcd-ef1234567890)'),
+	fromAi(
+		'taskId',
+		'The taskId of the Max API task, as an earlier Max API tool result gave it (e.g. a1b2c3d4-e5f6-7890-abcd-ef1234567890)',
+	),
 );

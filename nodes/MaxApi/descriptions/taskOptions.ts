@@ -7,11 +7,16 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../shared/transport/client';
 const DEFAULT_REQUEST_TIMEOUT_SECONDS = DEFAULT_REQUEST_TIMEOUT_MS / 1000;
 import type { TaskJob } from '../helpers/taskBatch';
 import { isToolMode, NOT_AS_TOOL } from '../helpers/toolMode';
-import { InvalidParameter, validateBinaryPropertyName, validateTimeoutSeconds } from '../helpers/validation';
+import {
+	InvalidParameter,
+	validateBinaryPropertyName,
+	validateTimeoutSeconds,
+} from '../helpers/validation';
 import { POLLING } from '../helpers/waitForTask';
 
 /** Waiting defaults for a task of unknown model (Get Task, Create Task with a model outside the catalog). */
-export const DEFAULT_TIMING: Pick<TimingHints, 'timeoutSeconds' | 'maxPollIntervalSeconds'> & Partial<Pick<TimingHints, 'typicalSeconds'>> = {
+export const DEFAULT_TIMING: Pick<TimingHints, 'timeoutSeconds' | 'maxPollIntervalSeconds'> &
+	Partial<Pick<TimingHints, 'typicalSeconds'>> = {
 	timeoutSeconds: 600,
 	maxPollIntervalSeconds: POLLING.maxIntervalMs / 1000,
 };
@@ -19,7 +24,10 @@ export const DEFAULT_MAX_PARALLEL_REQUESTS = 5;
 
 /** The catalog's default of a waiting setting, per family, e.g. "GPT Image 2 600 s, Grok Imagine 600/900 s". */
 function defaultsPerFamily(pick: (timing: TimingHints) => number): string {
-	return MODEL_FAMILIES.map((family) => `${family.name} ${[...new Set(family.models.map((model) => pick(model.timing)))].join('/')} s`).join(', ');
+	return MODEL_FAMILIES.map(
+		(family) =>
+			`${family.name} ${[...new Set(family.models.map((model) => pick(model.timing)))].join('/')} s`,
+	).join(', ');
 }
 
 /** Options every operation has. `forSubmit` adds the ones that only make sense when creating a task. */
@@ -66,7 +74,8 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			type: 'string',
 			default: 'data',
 			displayOptions: NOT_AS_TOOL,
-			description: 'Name of the binary field for the first file; further files get _1, _2… appended',
+			description:
+				'Name of the binary field for the first file; further files get _1, _2… appended',
 		},
 		{
 			displayName: 'Timeout (Seconds)',
@@ -74,8 +83,7 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 600,
-			description:
-				`How long to wait for a task before failing with its ID. The task keeps running at Max API and is billed if it succeeds. Not set: the model's default (${defaultsPerFamily((timing) => timing.timeoutSeconds)}).`,
+			description: `How long to wait for a task before failing with its ID. The task keeps running at Max API and is billed if it succeeds. Not set: the model's default (${defaultsPerFamily((timing) => timing.timeoutSeconds)}).`,
 		},
 		{
 			displayName: 'Max Poll Interval (Seconds)',
@@ -83,8 +91,7 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 10,
-			description:
-				`The longest wait between two status queries of a task once it is due (its Expected Duration has passed). Queries come closer together while a task is expected to finish. Not set: the model's default (${defaultsPerFamily((timing) => timing.maxPollIntervalSeconds)}).`,
+			description: `The longest wait between two status queries of a task once it is due (its Expected Duration has passed). Queries come closer together while a task is expected to finish. Not set: the model's default (${defaultsPerFamily((timing) => timing.maxPollIntervalSeconds)}).`,
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
@@ -101,7 +108,8 @@ export function taskOptions(forSubmit: boolean): INodeProperties['options'] {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 50 },
 			default: 5,
-			description: 'The most requests to Max API in flight at once, across all items of the run; result downloads (from the CDN) have a limit of the same number of their own',
+			description:
+				'The most requests to Max API in flight at once, across all items of the run; result downloads (from the CDN) have a limit of the same number of their own',
 		},
 	];
 	return forSubmit ? [...submitOnly, ...common] : common;
@@ -151,7 +159,10 @@ export function jobSettings(
 		);
 	}
 	const expectedSeconds = options.expectedDuration ?? timing.typicalSeconds?.[0];
-	if (expectedSeconds !== undefined && (typeof expectedSeconds !== 'number' || !(expectedSeconds > 0))) {
+	if (
+		expectedSeconds !== undefined &&
+		(typeof expectedSeconds !== 'number' || !(expectedSeconds > 0))
+	) {
 		throw new InvalidParameter(
 			'Expected Duration (Seconds)',
 			`Expected Duration must be a positive number of seconds, not ${JSON.stringify(expectedSeconds)}`,
@@ -171,8 +182,11 @@ export function jobSettings(
 
 /** The batch-wide request bound: the node's setting, read from the first item. */
 export function maxParallelRequests(ctx: IExecuteFunctions): number {
-	const value = ctx.getInputData().length > 0 ? readTaskOptions(ctx, 0).maxParallelRequests : undefined;
-	return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, 50) : DEFAULT_MAX_PARALLEL_REQUESTS;
+	const value =
+		ctx.getInputData().length > 0 ? readTaskOptions(ctx, 0).maxParallelRequests : undefined;
+	return typeof value === 'number' && Number.isInteger(value) && value >= 1
+		? Math.min(value, 50)
+		: DEFAULT_MAX_PARALLEL_REQUESTS;
 }
 
 /** The request timeout of the run: the node's setting, read from the first item. */
@@ -182,13 +196,22 @@ export function requestTimeoutMs(ctx: IExecuteFunctions): number {
 }
 
 /** Turns a validation failure into the NodeOperationError n8n shows, naming the field and the item. */
-export function parameterError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
+export function parameterError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeOperationError {
 	if (error instanceof InvalidParameter) {
 		const model = error.model ? ` (${error.model})` : '';
-		return new NodeOperationError(ctx.getNode(), `Invalid "${error.field}" in item ${itemIndex}${model}: ${error.message}`, {
-			itemIndex,
-			description: `${error.hint ?? ''} Nothing was sent to Max API and nothing was billed.`.trim(),
-		});
+		return new NodeOperationError(
+			ctx.getNode(),
+			`Invalid "${error.field}" in item ${itemIndex}${model}: ${error.message}`,
+			{
+				itemIndex,
+				description:
+					`${error.hint ?? ''} Nothing was sent to Max API and nothing was billed.`.trim(),
+			},
+		);
 	}
 	if (error instanceof NodeOperationError) return error;
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });

@@ -24,12 +24,13 @@ function waitModeField(version: 1 | 1.1, defaultMode: WaitMode): INodeProperties
 				name: 'Auto',
 				value: 'auto',
 				description:
-					'Pause when every item makes a video (minutes to hours) and Max API can reach this n8n, otherwise poll. Max API can reach it when the credential points at a Max API other than api.maxapi.io, or when n8n\'s resume URL (WEBHOOK_URL) is a public address: the real Max API refuses localhost. With a Callback URL option set, it polls.',
+					"Pause when every item makes a video (minutes to hours) and Max API can reach this n8n, otherwise poll. Max API can reach it when the credential points at a Max API other than api.maxapi.io, or when n8n's resume URL (WEBHOOK_URL) is a public address: the real Max API refuses localhost. With a Callback URL option set, it polls.",
 			},
 			{
 				name: 'Poll',
 				value: 'poll',
-				description: 'Keep the execution running and query the tasks until they end. Holds one of the worker\'s execution slots meanwhile.',
+				description:
+					"Keep the execution running and query the tasks until they end. Holds one of the worker's execution slots meanwhile.",
 			},
 			{
 				name: 'Pause Until Callback',
@@ -45,4 +46,7 @@ function waitModeField(version: 1 | 1.1, defaultMode: WaitMode): INodeProperties
 }
 
 /** The field, once per node version (each with its own default). */
-export const waitModeProperties: INodeProperties[] = [waitModeField(1, 'poll'), waitModeField(1.1, 'auto')];
+export const waitModeProperties: INodeProperties[] = [
+	waitModeField(1, 'poll'),
+	waitModeField(1.1, 'auto'),
+];

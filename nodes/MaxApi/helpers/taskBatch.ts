@@ -14,7 +14,14 @@ import {
 
 import type { SubmitBody, TaskData } from '../../shared/api';
 import { downloadTaskResults } from '../../shared/download';
-import { explainTaskEnd, resultMedia, resultUrls, taskEndMessage, taskModel, taskToJson } from '../../shared/taskOutput';
+import {
+	explainTaskEnd,
+	resultMedia,
+	resultUrls,
+	taskEndMessage,
+	taskModel,
+	taskToJson,
+} from '../../shared/taskOutput';
 import type { MaxApiClient, MaxApiContext } from '../../shared/transport/client';
 import { maxApiError } from '../../shared/transport/errors';
 import { errorJson } from './errorJson';
@@ -59,7 +66,9 @@ export interface BatchOptions {
 }
 
 /** The states of a batch's items: the job of each input item, or the error its parameters raised. */
-export function itemStates(jobs: Array<TaskJob | NodeOperationError>): Array<ItemState | NodeOperationError> {
+export function itemStates(
+	jobs: Array<TaskJob | NodeOperationError>,
+): Array<ItemState | NodeOperationError> {
 	return jobs.map((job) => (job instanceof NodeOperationError ? job : { job, taskId: job.taskId }));
 }
 
@@ -78,7 +87,11 @@ export async function submitAll(
 	fail: (state: ItemState, error: NodeError) => void,
 	stop: AbortSignal,
 ): Promise<void> {
-	await Promise.all(live.filter((state) => state.job.submit).map(async (state) => await submitOne(client, state, limit, fail, stop)));
+	await Promise.all(
+		live
+			.filter((state) => state.job.submit)
+			.map(async (state) => await submitOne(client, state, limit, fail, stop)),
+	);
 }
 
 /** Submits one job's task (sets its taskId and submittedAt), or makes the failure the item's error. */
@@ -143,7 +156,10 @@ export async function settleTask(
 	const urls = resultUrls(task);
 	if (job.wait && (task.status !== 'SUCCESS' || urls.length === 0)) {
 		// Waited for results and got none: saying SUCCESS would hand downstream nodes nothing.
-		const error = task.status !== 'SUCCESS' ? taskEndedError(ctx, task, job.itemIndex) : noResultError(ctx, task, job.itemIndex);
+		const error =
+			task.status !== 'SUCCESS'
+				? taskEndedError(ctx, task, job.itemIndex)
+				: noResultError(ctx, task, job.itemIndex);
 		if (options.endedTasksAsOutput) state.ended = error;
 		else fail(state, error);
 		return;
@@ -151,7 +167,14 @@ export async function settleTask(
 	if (job.download && urls.length > 0) {
 		const media = resultMedia(task, taskModel(task, job.submit));
 		state.binary = await limitDownloads(
-			async () => await downloadTaskResults(ctx, { taskId: task.taskId, urls, media }, job.binaryPropertyName, job.itemIndex, signal),
+			async () =>
+				await downloadTaskResults(
+					ctx,
+					{ taskId: task.taskId, urls, media },
+					job.binaryPropertyName,
+					job.itemIndex,
+					signal,
+				),
 		);
 	}
 }
@@ -197,16 +220,24 @@ export async function runTaskBatch(
 			const { job } = state;
 			if (job.submit) {
 				await submitOne(client, state, requests.submits, fail, stopOthers.signal);
-				if (state.submittedAt !== undefined) waiter.addSubmitted([{ taskId: state.taskId!, submittedAt: state.submittedAt }]);
+				if (state.submittedAt !== undefined)
+					waiter.addSubmitted([{ taskId: state.taskId!, submittedAt: state.submittedAt }]);
 			}
 			if (state.error || !state.taskId || stopOthers.signal.aborted) return;
 			const taskId = state.taskId;
 			try {
 				let task: TaskData;
 				if (job.wait) {
-					const query = async () => await requests.queries(async () => await client.getTask(taskId, job.itemIndex));
-					const limits = { timeoutMs: job.timeoutMs, maxIntervalMs: job.maxPollIntervalMs, expectedMs: job.expectedMs };
-					task = job.submit ? await waiter.waitForSubmitted(taskId, query, limits) : await waiter.waitForExisting(taskId, query, limits);
+					const query = async () =>
+						await requests.queries(async () => await client.getTask(taskId, job.itemIndex));
+					const limits = {
+						timeoutMs: job.timeoutMs,
+						maxIntervalMs: job.maxPollIntervalMs,
+						expectedMs: job.expectedMs,
+					};
+					task = job.submit
+						? await waiter.waitForSubmitted(taskId, query, limits)
+						: await waiter.waitForExisting(taskId, query, limits);
 				} else if (job.submit) {
 					// Just created: queued, by the API's definition. Not worth a query.
 					task = { taskId, status: 'PENDING', input: null, result: null, failure_reason: null };
@@ -216,10 +247,19 @@ export async function runTaskBatch(
 				await settleTask(ctx, state, task, limitDownloads, options, fail, signal);
 			} catch (error) {
 				if (error instanceof TaskWaitStopped) {
-					if (signal?.aborted) fail(state, new NodeOperationError(ctx.getNode(), error.message, { itemIndex: job.itemIndex }));
+					if (signal?.aborted)
+						fail(
+							state,
+							new NodeOperationError(ctx.getNode(), error.message, { itemIndex: job.itemIndex }),
+						);
 					return; // another item failed: that item's error is the one reported
 				}
-				fail(state, error instanceof TaskWaitTimeout ? timeoutError(ctx, error, job.itemIndex) : (error as NodeError));
+				fail(
+					state,
+					error instanceof TaskWaitTimeout
+						? timeoutError(ctx, error, job.itemIndex)
+						: (error as NodeError),
+				);
 			}
 		}),
 	);
@@ -233,7 +273,10 @@ export async function runTaskBatch(
 }
 
 /** The output item of input item `itemIndex`: its task, results and error, as Continue On Fail shows them. */
-export function itemOutput(state: ItemState | NodeOperationError, itemIndex: number): INodeExecutionData {
+export function itemOutput(
+	state: ItemState | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
 	const pairedItem = { item: itemIndex };
 	if (state instanceof NodeOperationError) {
 		return { json: errorJson(state), pairedItem };
@@ -243,7 +286,9 @@ export function itemOutput(state: ItemState | NodeOperationError, itemIndex: num
 		: { taskId: state.taskId ?? null, status: state.taskId ? 'UNKNOWN' : 'NOT_SUBMITTED' };
 	const error = state.error ?? state.ended;
 	if (error) return { json: { ...base, ...errorJson(error) }, pairedItem };
-	return state.binary ? { json: base, binary: state.binary, pairedItem } : { json: base, pairedItem };
+	return state.binary
+		? { json: base, binary: state.binary, pairedItem }
+		: { json: base, pairedItem };
 }
 
 function taskEndedError(ctx: MaxApiContext, task: TaskData, itemIndex: number): NodeApiError {
@@ -262,7 +307,11 @@ function noResultError(ctx: MaxApiContext, task: TaskData, itemIndex: number): N
 	});
 }
 
-export function timeoutError(ctx: MaxApiContext, error: TaskWaitTimeout, itemIndex: number): NodeOperationError {
+export function timeoutError(
+	ctx: MaxApiContext,
+	error: TaskWaitTimeout,
+	itemIndex: number,
+): NodeOperationError {
 	const last = error.lastError ? ` The last query failed: ${error.lastError.message}.` : '';
 	return new NodeOperationError(ctx.getNode(), error.message, {
 		itemIndex,
@@ -275,9 +324,13 @@ export function withTaskList(error: NodeError, states: ItemState[]): NodeError {
 	const created = states.filter((state) => state.taskId && state.job.submit);
 	if (created.length > 0) {
 		const list = created
-			.map((state) => `item ${state.job.itemIndex}: ${state.taskId} (${state.task?.status ?? 'submitted'})`)
+			.map(
+				(state) =>
+					`item ${state.job.itemIndex}: ${state.taskId} (${state.task?.status ?? 'submitted'})`,
+			)
 			.join('; ');
-		error.description = `${error.description ?? ''}\nTasks this run created (look them up with Get Task; they are billed if they succeed): ${list}`.trim();
+		error.description =
+			`${error.description ?? ''}\nTasks this run created (look them up with Get Task; they are billed if they succeed): ${list}`.trim();
 	}
 	return error;
 }

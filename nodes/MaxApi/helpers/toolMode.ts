@@ -6,7 +6,14 @@
 //     to a model, and the Agent drops them), and a task that ended without results as a result the
 //     model can read and act on, not an error that only says "failed";
 //   - errors: their explanation folded into the message, the only part n8n shows the model.
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
 
 /** Whether this execution is the AI Agent tool variant of the node (its type name ends in "Tool"). */
 export function isToolMode(ctx: Pick<IExecuteFunctions, 'getNode'>): boolean {
@@ -30,9 +37,17 @@ export const NOT_AS_TOOL: INodeProperties['displayOptions'] = { hide: NOT_AS_TOO
  * the editor marks the "Let the model define this parameter" button's values, so the panel shows it as
  * "Defined automatically by the model" with the description editable.
  */
-export function fromAi(key: string, description: string, type: 'string' | 'number' | 'boolean' = 'string', defaultValue?: string | number): string {
+export function fromAi(
+	key: string,
+	description: string,
+	type: 'string' | 'number' | 'boolean' = 'string',
+	defaultValue?: string | number,
+): string {
 	const quoted = `\`${description.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
-	const fallback = defaultValue === undefined ? '' : `, ${typeof defaultValue === 'number' ? defaultValue : `'${defaultValue.replace(/'/g, "\\'")}'`}`;
+	const fallback =
+		defaultValue === undefined
+			? ''
+			: `, ${typeof defaultValue === 'number' ? defaultValue : `'${defaultValue.replace(/'/g, "\\'")}'`}`;
 	return `={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('${key}', ${quoted}, '${type}'${fallback}) }}`;
 }
 
@@ -51,8 +66,15 @@ export function withToolDefault(
 ): INodeProperties[] {
 	const { show, hide } = property.displayOptions ?? {};
 	return [
-		{ ...property, displayOptions: { ...(show ? { show } : {}), hide: { ...hide, ...NOT_AS_TOOL_HIDE } } },
-		{ ...property, default: toolDefault, displayOptions: { show: { ...ONLY_AS_TOOL, ...first, ...show }, ...(hide ? { hide } : {}) } },
+		{
+			...property,
+			displayOptions: { ...(show ? { show } : {}), hide: { ...hide, ...NOT_AS_TOOL_HIDE } },
+		},
+		{
+			...property,
+			default: toolDefault,
+			displayOptions: { show: { ...ONLY_AS_TOOL, ...first, ...show }, ...(hide ? { hide } : {}) },
+		},
 	];
 }
 
@@ -71,7 +93,9 @@ export function toolResultJson(json: IDataObject): IDataObject {
 	}
 	const status = typeof json.status === 'string' ? json.status : '';
 	if (FINISHED.includes(status)) result.costUsd = json.costUsd ?? null;
-	const errorText = [json.error, json.errorDescription].filter((part) => typeof part === 'string' && part !== '').join('. ');
+	const errorText = [json.error, json.errorDescription]
+		.filter((part) => typeof part === 'string' && part !== '')
+		.join('. ');
 	if (ENDED.includes(status)) {
 		// A task that ended without results: why, and what to do about it.
 		result.failureReason = json.failureReason ?? null;
@@ -80,7 +104,8 @@ export function toolResultJson(json: IDataObject): IDataObject {
 	} else if (errorText) {
 		result.error = errorText; // e.g. SUCCESS without URLs
 	} else if (status !== '' && !FINISHED.includes(status)) {
-		result.note = 'The task is still running: its URLs come with status SUCCESS. Get the task again later by its taskId.';
+		result.note =
+			'The task is still running: its URLs come with status SUCCESS. Get the task again later by its taskId.';
 	}
 	return result;
 }

@@ -36,7 +36,11 @@ export function validateCallbackUrl(value: unknown, apiIsPublic: boolean): strin
 export function validateTaskId(value: unknown): string {
 	const id = typeof value === 'string' ? value.trim() : value;
 	if (typeof id !== 'string' || id === '') {
-		throw new InvalidParameter('Task ID', 'Task ID is empty', 'Use the taskId output by a Max API node.');
+		throw new InvalidParameter(
+			'Task ID',
+			'Task ID is empty',
+			'Use the taskId output by a Max API node.',
+		);
 	}
 	if (!TASK_ID_PATTERN.test(id)) {
 		throw new InvalidParameter(
@@ -97,7 +101,8 @@ export function parseInputJson(value: unknown): Record<string, unknown> {
 		}
 	}
 	const example = 'Write the input as a JSON object, e.g. {"prompt": "a red fox"}.';
-	if (syntaxError !== undefined) throw new InvalidParameter('Input', `Input is not valid JSON: ${syntaxError}`, example);
+	if (syntaxError !== undefined)
+		throw new InvalidParameter('Input', `Input is not valid JSON: ${syntaxError}`, example);
 	if (!input || typeof input !== 'object' || Array.isArray(input)) {
 		throw new InvalidParameter('Input', 'Input must be a JSON object', example);
 	}

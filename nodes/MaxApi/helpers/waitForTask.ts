@@ -49,7 +49,9 @@ export class TaskWaitTimeout extends Error {
 		readonly timeoutMs: number,
 		readonly lastError?: Error,
 	) {
-		super(`Max API task ${taskId} did not finish within ${Math.round(timeoutMs / 1000)} seconds (last status: ${lastStatus ?? 'unknown'})`);
+		super(
+			`Max API task ${taskId} did not finish within ${Math.round(timeoutMs / 1000)} seconds (last status: ${lastStatus ?? 'unknown'})`,
+		);
 	}
 }
 
@@ -110,12 +112,20 @@ export class TaskWaiter {
 	}
 
 	/** Resolves with a task declared by addSubmitted once its status is terminal. */
-	async waitForSubmitted(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits): Promise<TaskData> {
+	async waitForSubmitted(
+		taskId: string,
+		query: () => Promise<TaskData>,
+		limits: WaitLimits,
+	): Promise<TaskData> {
 		return await this.poll(taskId, query, limits, 'batch');
 	}
 
 	/** Resolves with a task of any age (polled at once, then on its own schedule) once it is terminal. */
-	async waitForExisting(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits): Promise<TaskData> {
+	async waitForExisting(
+		taskId: string,
+		query: () => Promise<TaskData>,
+		limits: WaitLimits,
+	): Promise<TaskData> {
 		return await this.poll(taskId, query, limits, 'solo');
 	}
 
@@ -123,7 +133,12 @@ export class TaskWaiter {
 	 * A query that fails transiently (429, 5xx, dropped connection) counts as "not finished yet"; any
 	 * other failure ends the wait.
 	 */
-	private async poll(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits, mode: Mode): Promise<TaskData> {
+	private async poll(
+		taskId: string,
+		query: () => Promise<TaskData>,
+		limits: WaitLimits,
+		mode: Mode,
+	): Promise<TaskData> {
 		try {
 			return await this.pollUntilTerminal(taskId, query, limits, mode);
 		} finally {
@@ -133,7 +148,12 @@ export class TaskWaiter {
 		}
 	}
 
-	private async pollUntilTerminal(taskId: string, query: () => Promise<TaskData>, limits: WaitLimits, mode: Mode): Promise<TaskData> {
+	private async pollUntilTerminal(
+		taskId: string,
+		query: () => Promise<TaskData>,
+		limits: WaitLimits,
+		mode: Mode,
+	): Promise<TaskData> {
 		const deadline = Date.now() + limits.timeoutMs;
 		// Intervals grow with the time since the task was created.
 		const startedAt = (mode === 'batch' && this.submittedAt.get(taskId)) || Date.now();
@@ -173,17 +193,24 @@ export class TaskWaiter {
 				if (!isTransientError(failure)) throw failure;
 				lastError = failure as Error;
 			}
-			if (Date.now() >= deadline) throw new TaskWaitTimeout(taskId, lastStatus, limits.timeoutMs, lastError);
+			if (Date.now() >= deadline)
+				throw new TaskWaitTimeout(taskId, lastStatus, limits.timeoutMs, lastError);
 		}
 	}
 
 	private finished(taskId: string, task: TaskData): void {
 		const submittedAt = this.submittedAt.get(taskId);
-		if (task.status !== 'SUCCESS' || submittedAt === undefined || this.expectedLatencyMs !== undefined) return;
+		if (
+			task.status !== 'SUCCESS' ||
+			submittedAt === undefined ||
+			this.expectedLatencyMs !== undefined
+		)
+			return;
 		// The API's own timestamps give the latency without this poll's detection delay; the local
 		// clock is the fallback when they are missing or unreadable.
 		const apiLatencyMs = Date.parse(task.updated_at ?? '') - Date.parse(task.created_at ?? '');
-		this.expectedLatencyMs = Number.isFinite(apiLatencyMs) && apiLatencyMs > 0 ? apiLatencyMs : Date.now() - submittedAt;
+		this.expectedLatencyMs =
+			Number.isFinite(apiLatencyMs) && apiLatencyMs > 0 ? apiLatencyMs : Date.now() - submittedAt;
 		// Every other task is now due at its own submit + this latency, sooner than it planned.
 		this.wakeAll();
 	}
@@ -200,7 +227,11 @@ export class TaskWaiter {
 	private probe(): string | undefined {
 		// Tasks end roughly in submit order: resuming the search where it last stopped keeps this cheap
 		// for a batch of 1000.
-		while (this.probeFrom < this.submitOrder.length && !this.running.has(this.submitOrder[this.probeFrom])) this.probeFrom++;
+		while (
+			this.probeFrom < this.submitOrder.length &&
+			!this.running.has(this.submitOrder[this.probeFrom])
+		)
+			this.probeFrom++;
 		return this.submitOrder[this.probeFrom];
 	}
 
@@ -235,11 +266,20 @@ export class TaskWaiter {
 	}
 
 	/** When this task should next be queried. */
-	private dueAt(taskId: string, mode: Mode, startedAt: number, lastPollAt: number | undefined, limits: WaitLimits): number {
+	private dueAt(
+		taskId: string,
+		mode: Mode,
+		startedAt: number,
+		lastPollAt: number | undefined,
+		limits: WaitLimits,
+	): number {
 		const { maxIntervalMs, expectedMs } = limits;
 		const after = (fraction: number) => {
 			const base = lastPollAt ?? startedAt;
-			const interval = Math.min(Math.max(fraction * (base - startedAt), POLLING.minIntervalMs), maxIntervalMs);
+			const interval = Math.min(
+				Math.max(fraction * (base - startedAt), POLLING.minIntervalMs),
+				maxIntervalMs,
+			);
 			return base + interval;
 		};
 		if (mode === 'solo') return lastPollAt === undefined ? startedAt : after(POLLING.soloFraction);
@@ -257,10 +297,14 @@ export class TaskWaiter {
 				return lastPollAt < expectedAt ? expectedAt : after(POLLING.afterExpectedFraction);
 			}
 			const fallbackAt = startedAt + POLLING.followerExpectedFactor * expectedMs;
-			return lastPollAt === undefined || lastPollAt < fallbackAt ? fallbackAt : after(POLLING.followerFraction);
+			return lastPollAt === undefined || lastPollAt < fallbackAt
+				? fallbackAt
+				: after(POLLING.followerFraction);
 		}
 		if (lastPollAt === undefined) {
-			return startedAt + Math.min(probe ? POLLING.probeFirstMs : POLLING.followerFirstMs, maxIntervalMs);
+			return (
+				startedAt + Math.min(probe ? POLLING.probeFirstMs : POLLING.followerFirstMs, maxIntervalMs)
+			);
 		}
 		return after(probe ? POLLING.probeFraction : POLLING.followerFraction);
 	}

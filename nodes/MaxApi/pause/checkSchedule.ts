@@ -9,10 +9,20 @@ import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 export const CHECK_BODY = { check: true } as const;
 
 /** Asks the paused run to check its tasks at `deadlineMs` from now (a little after: the deadline must have passed). */
-export function scheduleDeadlineCheck(ctx: IExecuteFunctions, resumeUrl: string, deadlineMs: number): void {
+export function scheduleDeadlineCheck(
+	ctx: IExecuteFunctions,
+	resumeUrl: string,
+	deadlineMs: number,
+): void {
 	void sleep(deadlineMs + 1_000).then(async () => {
 		await ctx.helpers
-			.httpRequest({ method: 'POST', url: resumeUrl, body: CHECK_BODY, json: true, timeout: 120_000 })
+			.httpRequest({
+				method: 'POST',
+				url: resumeUrl,
+				body: CHECK_BODY,
+				json: true,
+				timeout: 120_000,
+			})
 			// 409: the run has resumed already; nothing to do.
 			.catch(() => undefined);
 	});

@@ -5,7 +5,17 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import type { MaxApiClient } from '../../shared/transport/client';
 import { createLimiter } from '../helpers/limiter';
-import { itemOutput, itemStates, liveStates, submitAll, timeoutError, withTaskList, type ItemState, type NodeError, type TaskJob } from '../helpers/taskBatch';
+import {
+	itemOutput,
+	itemStates,
+	liveStates,
+	submitAll,
+	timeoutError,
+	withTaskList,
+	type ItemState,
+	type NodeError,
+	type TaskJob,
+} from '../helpers/taskBatch';
 import { TaskWaitTimeout } from '../helpers/waitForTask';
 import { errorJson } from '../helpers/errorJson';
 import { scheduleDeadlineCheck } from './checkSchedule';
@@ -31,7 +41,11 @@ export async function pauseRun(
 	if (invalid && !continueOnFail) throw invalid;
 
 	const states = itemStates(
-		jobs.map((job) => (job instanceof NodeOperationError || !job.submit || !job.wait ? job : { ...job, submit: { ...job.submit, callBackUrl: resumeUrl } })),
+		jobs.map((job) =>
+			job instanceof NodeOperationError || !job.submit || !job.wait
+				? job
+				: { ...job, submit: { ...job.submit, callBackUrl: resumeUrl } },
+		),
 	);
 	const live = liveStates(states);
 	const stopOthers = new AbortController();
@@ -49,16 +63,27 @@ export async function pauseRun(
 	for (const state of live) {
 		// Created without waiting (Wait for Completion off): queued, by the API's definition.
 		if (!awaited.has(state) && state.taskId && !state.error) {
-			state.task = { taskId: state.taskId, status: 'PENDING', input: null, result: null, failure_reason: null };
+			state.task = {
+				taskId: state.taskId,
+				status: 'PENDING',
+				input: null,
+				result: null,
+				failure_reason: null,
+			};
 		}
 	}
 	if (awaited.size === 0) return states.map((state, itemIndex) => itemOutput(state, itemIndex));
 
 	const now = Date.now();
 	const items = states.map((state, itemIndex) => {
-		if (state instanceof NodeOperationError || !awaited.has(state)) return itemOutput(state, itemIndex);
+		if (state instanceof NodeOperationError || !awaited.has(state))
+			return itemOutput(state, itemIndex);
 		const { job } = state;
-		const timeout = timeoutError(ctx, new TaskWaitTimeout(state.taskId!, undefined, job.timeoutMs), job.itemIndex);
+		const timeout = timeoutError(
+			ctx,
+			new TaskWaitTimeout(state.taskId!, undefined, job.timeoutMs),
+			job.itemIndex,
+		);
 		return awaitedItem(
 			itemIndex,
 			{

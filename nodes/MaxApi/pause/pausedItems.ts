@@ -25,7 +25,11 @@ export interface PauseRecord {
 }
 
 /** The item of an awaited task: its timeout output, plus the record the resume reads. */
-export function awaitedItem(itemIndex: number, record: PauseRecord, timeoutJson: IDataObject): INodeExecutionData {
+export function awaitedItem(
+	itemIndex: number,
+	record: PauseRecord,
+	timeoutJson: IDataObject,
+): INodeExecutionData {
 	return { json: { ...timeoutJson, [PAUSE_KEY]: { ...record } }, pairedItem: { item: itemIndex } };
 }
 
@@ -34,7 +38,12 @@ export function pauseRecordOf(item: INodeExecutionData | undefined): PauseRecord
 	const record = item?.json?.[PAUSE_KEY] as Partial<PauseRecord> | undefined;
 	if (!record || typeof record !== 'object') return undefined;
 	const { taskId, model, deadline, timeoutSeconds, download, binaryPropertyName } = record;
-	if (typeof taskId !== 'string' || typeof model !== 'string' || typeof deadline !== 'string' || Number.isNaN(Date.parse(deadline))) {
+	if (
+		typeof taskId !== 'string' ||
+		typeof model !== 'string' ||
+		typeof deadline !== 'string' ||
+		Number.isNaN(Date.parse(deadline))
+	) {
 		return undefined;
 	}
 	return {
@@ -43,7 +52,10 @@ export function pauseRecordOf(item: INodeExecutionData | undefined): PauseRecord
 		deadline,
 		timeoutSeconds: typeof timeoutSeconds === 'number' ? timeoutSeconds : 0,
 		download: download === true,
-		binaryPropertyName: typeof binaryPropertyName === 'string' && binaryPropertyName !== '' ? binaryPropertyName : 'data',
+		binaryPropertyName:
+			typeof binaryPropertyName === 'string' && binaryPropertyName !== ''
+				? binaryPropertyName
+				: 'data',
 	};
 }
 

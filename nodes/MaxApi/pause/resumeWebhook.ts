@@ -3,7 +3,12 @@
 // it query the awaited tasks; the run resumes once every task has ended or passed its deadline, with
 // one output item per input item, as polling outputs them. Until then it answers and the execution
 // stays waiting. Nothing in a callback's body is trusted: every status comes from Max API.
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { isTerminalStatus, type TaskData } from '../../shared/api';
 import { parseCallbackBody } from '../../shared/callback';
@@ -11,7 +16,13 @@ import { MaxApiClient } from '../../shared/transport/client';
 import { verifyTask } from '../../shared/verifyTask';
 import { DEFAULT_MAX_PARALLEL_REQUESTS } from '../descriptions/taskOptions';
 import { createLimiter, type Limiter } from '../helpers/limiter';
-import { itemOutput, settleTask, timeoutError, type ItemState, type NodeError } from '../helpers/taskBatch';
+import {
+	itemOutput,
+	settleTask,
+	timeoutError,
+	type ItemState,
+	type NodeError,
+} from '../helpers/taskBatch';
 import { TaskWaitTimeout } from '../helpers/waitForTask';
 import { CHECK_BODY } from './checkSchedule';
 import { finalItem, pauseRecordOf, ringOrder, type PauseRecord } from './pausedItems';
@@ -37,7 +48,11 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		const record = pauseRecordOf(item);
 		if (record) awaited.push({ itemIndex, record });
 	});
-	if (awaited.length === 0) return answer(409, { received: false, error: 'this execution is not waiting for Max API tasks' });
+	if (awaited.length === 0)
+		return answer(409, {
+			received: false,
+			error: 'this execution is not waiting for Max API tasks',
+		});
 
 	const client = await MaxApiClient.connect(this);
 	let start = 0;
@@ -45,13 +60,22 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (body?.check !== CHECK_BODY.check) {
 		const headers = this.getHeaderData();
 		const declaredLength = Number(headers['content-length']);
-		const parsed = parseCallbackBody(body, headers['content-type'], Number.isFinite(declaredLength) ? declaredLength : undefined);
-		if ('rejection' in parsed) return answer(parsed.rejection.status, { received: false, error: parsed.rejection.reason });
+		const parsed = parseCallbackBody(
+			body,
+			headers['content-type'],
+			Number.isFinite(declaredLength) ? declaredLength : undefined,
+		);
+		if ('rejection' in parsed)
+			return answer(parsed.rejection.status, { received: false, error: parsed.rejection.reason });
 		start = awaited.findIndex((entry) => entry.record.taskId === parsed.task.taskId);
 		// Another execution's task (or a stranger's guess): nothing to do here, and nothing to retry.
 		if (start < 0) return answer(200, { received: true, ignored: 'not a task of this execution' });
 		const verified = await verifyTask(client, parsed.task);
-		if ('rejection' in verified) return answer(verified.rejection.status, { received: false, error: verified.rejection.reason });
+		if ('rejection' in verified)
+			return answer(verified.rejection.status, {
+				received: false,
+				error: verified.rejection.reason,
+			});
 		awaited[start].task = verified.task;
 	}
 
@@ -63,7 +87,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const ring = ringOrder(awaited, start);
 	// Walk the ring a few tasks at a time; stop at the first task still running before its deadline.
 	for (let from = 0; from < ring.length; from += DEFAULT_MAX_PARALLEL_REQUESTS) {
-		const chunk = ring.slice(from, from + DEFAULT_MAX_PARALLEL_REQUESTS).filter((entry) => !ended(entry));
+		const chunk = ring
+			.slice(from, from + DEFAULT_MAX_PARALLEL_REQUESTS)
+			.filter((entry) => !ended(entry));
 		await Promise.all(
 			chunk.map(async (entry) =>
 				limit(async () => {
@@ -83,7 +109,11 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	// callback sender waits), then resume the run with the results.
 	answer(200, { received: true, resumed: true });
 	const limitDownloads = createLimiter(DEFAULT_MAX_PARALLEL_REQUESTS);
-	const outputs = await Promise.all(items.map(async (item, itemIndex) => await resumedItem(this, item, itemIndex, awaited, limitDownloads)));
+	const outputs = await Promise.all(
+		items.map(
+			async (item, itemIndex) => await resumedItem(this, item, itemIndex, awaited, limitDownloads),
+		),
+	);
 	return { noWebhookResponse: true, workflowData: splitByErrorOutput(this, outputs) };
 }
 
@@ -119,7 +149,12 @@ async function resumedItem(
 			fail(state, error as NodeError);
 		}
 	} else {
-		const timeout = new TaskWaitTimeout(record.taskId, entry.task?.status, record.timeoutSeconds * 1000, entry.queryError);
+		const timeout = new TaskWaitTimeout(
+			record.taskId,
+			entry.task?.status,
+			record.timeoutSeconds * 1000,
+			entry.queryError,
+		);
 		state.task = entry.task;
 		fail(state, timeoutError(ctx, timeout, itemIndex));
 	}
@@ -131,7 +166,13 @@ async function resumedItem(
  * point, so a task's error is its item's `error`, as with Continue On Fail. With "On Error: Continue
  * (using error output)" those items go to the error output, as they would when polling.
  */
-function splitByErrorOutput(ctx: IWebhookFunctions, outputs: INodeExecutionData[]): INodeExecutionData[][] {
+function splitByErrorOutput(
+	ctx: IWebhookFunctions,
+	outputs: INodeExecutionData[],
+): INodeExecutionData[][] {
 	if (ctx.getNode().onError !== 'continueErrorOutput') return [outputs];
-	return [outputs.filter((item) => item.json.error === undefined), outputs.filter((item) => item.json.error !== undefined)];
+	return [
+		outputs.filter((item) => item.json.error === undefined),
+		outputs.filter((item) => item.json.error !== undefined),
+	];
 }

@@ -13,16 +13,24 @@ import { decideWaitMode } from './decideWaitMode';
 /** The placeholder n8n puts in `$execution.resumeUrl` for an execution without an id. */
 const NO_EXECUTION_ID = '__UNKNOWN__';
 
-export function pauseResumeUrl(ctx: IExecuteFunctions, jobs: Array<TaskJob | NodeOperationError>, client: MaxApiClient): string | undefined {
+export function pauseResumeUrl(
+	ctx: IExecuteFunctions,
+	jobs: Array<TaskJob | NodeOperationError>,
+	client: MaxApiClient,
+): string | undefined {
 	const live = jobs.filter((job): job is TaskJob => !(job instanceof NodeOperationError));
 	const submitting = live.filter((job) => job.submit);
-	const requested = (ctx.getInputData().length > 0 ? ctx.getNodeParameter('waitMode', 0, 'poll') : 'poll') as WaitMode;
+	const requested = (
+		ctx.getInputData().length > 0 ? ctx.getNodeParameter('waitMode', 0, 'poll') : 'poll'
+	) as WaitMode;
 	const resumeUrl = readResumeUrl(ctx);
 	try {
 		const mode = decideWaitMode({
 			requested,
 			waiting: submitting.some((job) => job.wait),
-			allVideo: submitting.length > 0 && submitting.every((job) => findModel(job.submit!.model)?.media === 'video'),
+			allVideo:
+				submitting.length > 0 &&
+				submitting.every((job) => findModel(job.submit!.model)?.media === 'video'),
 			resumeUrl,
 			apiIsPublic: client.isPublicApi,
 			userCallbackUrl: submitting.some((job) => job.submit!.callBackUrl !== undefined),

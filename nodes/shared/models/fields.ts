@@ -12,7 +12,12 @@ const RATIO_LABELS: Record<string, string> = {
 };
 
 /** A choice without a documented default: it starts at "Default" and is then not sent. */
-function choiceField(key: ChoiceField['key'], displayName: string, options: ChoiceField['options'], extra: Partial<ChoiceField>): ChoiceField {
+function choiceField(
+	key: ChoiceField['key'],
+	displayName: string,
+	options: ChoiceField['options'],
+	extra: Partial<ChoiceField>,
+): ChoiceField {
 	return {
 		kind: 'choice',
 		key,
@@ -25,23 +30,48 @@ function choiceField(key: ChoiceField['key'], displayName: string, options: Choi
 }
 
 /** Aspect Ratio with the model's documented values. */
-export function ratioField(values: readonly string[], extra: Partial<ChoiceField> = {}): ChoiceField {
-	const options = values.map((value) => ({ value, name: RATIO_LABELS[value] ? `${value} (${RATIO_LABELS[value]})` : value }));
+export function ratioField(
+	values: readonly string[],
+	extra: Partial<ChoiceField> = {},
+): ChoiceField {
+	const options = values.map((value) => ({
+		value,
+		name: RATIO_LABELS[value] ? `${value} (${RATIO_LABELS[value]})` : value,
+	}));
 	return choiceField('ratio', 'Aspect Ratio', options, extra);
 }
 
 /** Resolution with the model's documented values (names like 1K, 720p). */
-export function resolutionField(values: readonly string[], extra: Partial<ChoiceField> = {}): ChoiceField {
-	return choiceField('resolution', 'Resolution', values.map((value) => ({ value, name: value.toUpperCase().replace(/P$/, 'p') })), extra);
+export function resolutionField(
+	values: readonly string[],
+	extra: Partial<ChoiceField> = {},
+): ChoiceField {
+	return choiceField(
+		'resolution',
+		'Resolution',
+		values.map((value) => ({ value, name: value.toUpperCase().replace(/P$/, 'p') })),
+		extra,
+	);
 }
 
 /** Video length in seconds, out of the documented values. */
-export function durationField(seconds: readonly number[], extra: Partial<ChoiceField> = {}): ChoiceField {
-	return choiceField('duration', 'Duration (Seconds)', seconds.map((value) => ({ value, name: `${value} s` })), extra);
+export function durationField(
+	seconds: readonly number[],
+	extra: Partial<ChoiceField> = {},
+): ChoiceField {
+	return choiceField(
+		'duration',
+		'Duration (Seconds)',
+		seconds.map((value) => ({ value, name: `${value} s` })),
+		extra,
+	);
 }
 
 /** Mode with the model's documented values. */
-export function modeField(options: ChoiceField['options'], extra: Partial<ChoiceField> = {}): ChoiceField {
+export function modeField(
+	options: ChoiceField['options'],
+	extra: Partial<ChoiceField> = {},
+): ChoiceField {
 	return choiceField('mode', 'Mode', options, extra);
 }
 

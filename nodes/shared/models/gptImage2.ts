@@ -1,9 +1,37 @@
 // GPT Image 2 (docs: gpt-image-2/text-to-image, gpt-image-2/image-to-image). The one family whose two
 // operations are two model ids. Prices per image and resolution are published.
-import { imageCountField, imageUrlsField, inputNumber, ratioField, resolutionField, usdTimes } from './fields';
-import type { CrossFieldRule, ModelFamily, ModelField, ModelSpec, PriceRule, TimingHints } from './types';
+import {
+	imageCountField,
+	imageUrlsField,
+	inputNumber,
+	ratioField,
+	resolutionField,
+	usdTimes,
+} from './fields';
+import type {
+	CrossFieldRule,
+	ModelFamily,
+	ModelField,
+	ModelSpec,
+	PriceRule,
+	TimingHints,
+} from './types';
 
-export const GPT_IMAGE_2_RATIOS = ['1:1', '3:2', '2:3', '4:3', '3:4', '5:4', '4:5', '16:9', '9:16', '2:1', '1:2', '21:9', '9:21'] as const;
+export const GPT_IMAGE_2_RATIOS = [
+	'1:1',
+	'3:2',
+	'2:3',
+	'4:3',
+	'3:4',
+	'5:4',
+	'4:5',
+	'16:9',
+	'9:16',
+	'2:1',
+	'1:2',
+	'21:9',
+	'9:21',
+] as const;
 
 /** 4k exceeds the pixel budget with any other ratio, and the API rejects it. */
 export const FOUR_K_RATIOS: readonly string[] = ['16:9', '9:16', '2:1', '1:2', '21:9', '9:21'];
@@ -16,7 +44,11 @@ const resolution = resolutionField(['1k', '2k', '4k'], {
 	options: [
 		{ value: '1k', name: '1K ($0.02 per Image)' },
 		{ value: '2k', name: '2K ($0.04 per Image)' },
-		{ value: '4k', name: '4K ($0.06 per Image)', description: `Only with ratios ${FOUR_K_RATIOS.join(', ')}` },
+		{
+			value: '4k',
+			name: '4K ($0.06 per Image)',
+			description: `Only with ratios ${FOUR_K_RATIOS.join(', ')}`,
+		},
 	],
 });
 
@@ -28,7 +60,10 @@ const fourKNeedsWideRatio: CrossFieldRule = {
 			: undefined,
 	hint: `Choose one of the aspect ratios ${FOUR_K_RATIOS.join(', ')} for 4k (the others exceed the pixel budget), or choose 2k.`,
 	panelNotice: {
-		when: { resolution: ['4k'], ratio: ['auto', ...GPT_IMAGE_2_RATIOS.filter((ratio) => !FOUR_K_RATIOS.includes(ratio))] },
+		when: {
+			resolution: ['4k'],
+			ratio: ['auto', ...GPT_IMAGE_2_RATIOS.filter((ratio) => !FOUR_K_RATIOS.includes(ratio))],
+		},
 		text: `GPT Image 2 makes 4k only with aspect ratio ${FOUR_K_RATIOS.join(', ')}: choose one of them, or 2k.`,
 	},
 };
@@ -36,7 +71,11 @@ const fourKNeedsWideRatio: CrossFieldRule = {
 const price: PriceRule = {
 	published: true,
 	summary: '$0.02 (1K), $0.04 (2K), $0.06 (4K) per image',
-	costUsd: (input) => usdTimes(GPT_IMAGE_2_UNIT_USD[String(input.resolution ?? '1k')] ?? GPT_IMAGE_2_UNIT_USD['1k'], inputNumber(input, 'n') ?? 1),
+	costUsd: (input) =>
+		usdTimes(
+			GPT_IMAGE_2_UNIT_USD[String(input.resolution ?? '1k')] ?? GPT_IMAGE_2_UNIT_USD['1k'],
+			inputNumber(input, 'n') ?? 1,
+		),
 };
 
 const timing: TimingHints = {
@@ -55,7 +94,13 @@ function fields(autoRatio: string, sources: ModelField[]): ModelField[] {
 	];
 }
 
-const common = { media: 'image', maxPromptLength: 32_000, rules: [fourKNeedsWideRatio], price, timing } as const;
+const common = {
+	media: 'image',
+	maxPromptLength: 32_000,
+	rules: [fourKNeedsWideRatio],
+	price,
+	timing,
+} as const;
 
 export const textToImage: ModelSpec = {
 	id: 'gpt-image-2/text-to-image',

@@ -8,11 +8,23 @@ import { seedream } from './seedream';
 import type { GenerationOperation, ModelFamily, ModelSpec } from './types';
 import { veo } from './veo';
 
-export const MODEL_FAMILIES: readonly ModelFamily[] = [gptImage2, seedream, nanoBanana, grokImagine, veo, seedance];
+export const MODEL_FAMILIES: readonly ModelFamily[] = [
+	gptImage2,
+	seedream,
+	nanoBanana,
+	grokImagine,
+	veo,
+	seedance,
+];
 
 export const CATALOG: readonly ModelSpec[] = MODEL_FAMILIES.flatMap((family) => family.models);
 
-export const GENERATION_OPERATIONS: readonly GenerationOperation[] = ['textToImage', 'imageToImage', 'textToVideo', 'imageToVideo'];
+export const GENERATION_OPERATIONS: readonly GenerationOperation[] = [
+	'textToImage',
+	'imageToImage',
+	'textToVideo',
+	'imageToVideo',
+];
 
 /**
  * The model each operation starts with. The image operations start with GPT Image 2, which was the
@@ -31,7 +43,9 @@ export function modelsFor(operation: GenerationOperation): ModelSpec[] {
 
 /** The catalog entry of a model id for an operation; without an operation, the id's first entry. */
 export function findModel(id: unknown, operation?: GenerationOperation): ModelSpec | undefined {
-	return CATALOG.find((model) => model.id === id && (operation === undefined || model.operation === operation));
+	return CATALOG.find(
+		(model) => model.id === id && (operation === undefined || model.operation === operation),
+	);
 }
 
 /** Every model id in the catalog, once. */

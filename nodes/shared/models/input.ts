@@ -11,9 +11,17 @@ import {
 	type UrlListField,
 } from './types';
 
-export function validatePrompt(value: unknown, model: Pick<ModelSpec, 'name' | 'maxPromptLength'>): string {
+export function validatePrompt(
+	value: unknown,
+	model: Pick<ModelSpec, 'name' | 'maxPromptLength'>,
+): string {
 	if (typeof value !== 'string' || value.trim() === '') {
-		throw new InvalidParameter('Prompt', 'Prompt is empty', `Describe what ${model.name} should make.`, model.name);
+		throw new InvalidParameter(
+			'Prompt',
+			'Prompt is empty',
+			`Describe what ${model.name} should make.`,
+			model.name,
+		);
 	}
 	if (model.maxPromptLength !== undefined && value.length > model.maxPromptLength) {
 		throw new InvalidParameter(
@@ -68,7 +76,12 @@ export function parseUrlList(value: unknown, field = 'Image URLs', model?: strin
 		urls.push(trimmed);
 	});
 	if (urls.length === 0) {
-		throw new InvalidParameter(field, `${field} is empty`, 'Give at least one public URL of a source file.', model);
+		throw new InvalidParameter(
+			field,
+			`${field} is empty`,
+			'Give at least one public URL of a source file.',
+			model,
+		);
 	}
 	return urls;
 }
@@ -87,11 +100,20 @@ function readUrls(field: UrlListField, value: unknown, model: ModelSpec): string
 }
 
 /** A choice's value as the options have it (a duration may arrive as the text "8" from an expression). */
-function readChoice(field: ChoiceField, value: unknown, model: ModelSpec): string | number | undefined {
+function readChoice(
+	field: ChoiceField,
+	value: unknown,
+	model: ModelSpec,
+): string | number | undefined {
 	// The panel's "Default": the documented default where there is one (sent), else nothing.
-	if (value === NOT_SENT || value === '' || value === undefined || value === null) return field.default;
+	if (value === NOT_SENT || value === '' || value === undefined || value === null)
+		return field.default;
 	const values = field.options.map((option) => option.value);
-	const match = values.find((candidate) => candidate === value || (typeof candidate === 'number' && String(candidate) === String(value).trim()));
+	const match = values.find(
+		(candidate) =>
+			candidate === value ||
+			(typeof candidate === 'number' && String(candidate) === String(value).trim()),
+	);
 	if (match !== undefined) return match;
 	const allowed = `${NOT_SENT}, ${values.join(', ')}`;
 	throw new InvalidParameter(
@@ -119,10 +141,19 @@ function readCount(field: CountField, value: unknown, model: ModelSpec): number 
 function readFlag(field: ModelField, value: unknown, model: ModelSpec): true | undefined {
 	if (value === true || value === 'true') return true;
 	if (value === false || value === 'false' || value === undefined || value === '') return undefined;
-	throw new InvalidParameter(field.displayName, `${field.displayName} must be true or false, not ${JSON.stringify(value)}`, 'Set it to true or false (an expression must give a boolean).', model.name);
+	throw new InvalidParameter(
+		field.displayName,
+		`${field.displayName} must be true or false, not ${JSON.stringify(value)}`,
+		'Set it to true or false (an expression must give a boolean).',
+		model.name,
+	);
 }
 
-function readField(field: ModelField, value: unknown, model: ModelSpec): string | number | boolean | string[] | undefined {
+function readField(
+	field: ModelField,
+	value: unknown,
+	model: ModelSpec,
+): string | number | boolean | string[] | undefined {
 	switch (field.kind) {
 		case 'choice':
 			return readChoice(field, value, model);
@@ -139,7 +170,11 @@ function readField(field: ModelField, value: unknown, model: ModelSpec): string 
  * The `input` of a submit for `model`: the prompt, then every field of the model that has a value to
  * send, in the model's order. `read(field)` gives the user's value of a field.
  */
-export function buildModelInput(model: ModelSpec, prompt: unknown, read: (field: ModelField) => unknown): Record<string, unknown> {
+export function buildModelInput(
+	model: ModelSpec,
+	prompt: unknown,
+	read: (field: ModelField) => unknown,
+): Record<string, unknown> {
 	const input: Record<string, unknown> = { prompt: validatePrompt(prompt, model) };
 	for (const field of model.fields) {
 		const value = readField(field, read(field), model);
@@ -148,7 +183,8 @@ export function buildModelInput(model: ModelSpec, prompt: unknown, read: (field:
 	for (const rule of model.rules ?? []) {
 		const broken = rule.check(input);
 		const field = model.fields.find((candidate) => candidate.key === rule.field);
-		if (broken) throw new InvalidParameter(field?.displayName ?? rule.field, broken, rule.hint, model.name);
+		if (broken)
+			throw new InvalidParameter(field?.displayName ?? rule.field, broken, rule.hint, model.name);
 	}
 	return input;
 }

@@ -5,9 +5,27 @@ import { imageUrlsField, NOT_PUBLISHED, ratioField, resolutionField } from './fi
 import type { GenerationOperation, ModelFamily, ModelField, ModelSpec } from './types';
 
 const VERSIONS = [
-	{ id: 'nano-banana', name: 'Nano Banana', ratios: ['16:9', '9:16'], resolutions: [], seconds: [10, 20] },
-	{ id: 'nano-banana-2', name: 'Nano Banana 2', ratios: ['16:9', '9:16', '1:1', '4:3', '3:4'], resolutions: ['1k', '2k', '4k'], seconds: [10, 20] },
-	{ id: 'nano-banana-pro', name: 'Nano Banana Pro', ratios: ['16:9', '9:16', '1:1', '4:3', '3:4'], resolutions: ['1k', '2k', '4k'], seconds: [30, 60] },
+	{
+		id: 'nano-banana',
+		name: 'Nano Banana',
+		ratios: ['16:9', '9:16'],
+		resolutions: [],
+		seconds: [10, 20],
+	},
+	{
+		id: 'nano-banana-2',
+		name: 'Nano Banana 2',
+		ratios: ['16:9', '9:16', '1:1', '4:3', '3:4'],
+		resolutions: ['1k', '2k', '4k'],
+		seconds: [10, 20],
+	},
+	{
+		id: 'nano-banana-pro',
+		name: 'Nano Banana Pro',
+		ratios: ['16:9', '9:16', '1:1', '4:3', '3:4'],
+		resolutions: ['1k', '2k', '4k'],
+		seconds: [30, 60],
+	},
 ] as const;
 
 function model(version: (typeof VERSIONS)[number], operation: GenerationOperation): ModelSpec {
@@ -35,5 +53,7 @@ function model(version: (typeof VERSIONS)[number], operation: GenerationOperatio
 export const nanoBanana: ModelFamily = {
 	name: 'Nano Banana',
 	docs: ['nano-banana/text-to-image', 'nano-banana/image-to-image', 'introduction'],
-	models: (['textToImage', 'imageToImage'] as const).flatMap((operation) => VERSIONS.map((version) => model(version, operation))),
+	models: (['textToImage', 'imageToImage'] as const).flatMap((operation) =>
+		VERSIONS.map((version) => model(version, operation)),
+	),
 };

@@ -3,13 +3,38 @@
 // "2 minutes to 4 hours". No price is published; a task refused by moderation after submission is
 // refunded minus a surcharge, so even a failed task's cost is not known here.
 import { durationField, NOT_PUBLISHED, ratioField, resolutionField } from './fields';
-import type { CrossFieldRule, GenerationOperation, ModelFamily, ModelField, ModelInput, ModelSpec } from './types';
+import type {
+	CrossFieldRule,
+	GenerationOperation,
+	ModelFamily,
+	ModelField,
+	ModelInput,
+	ModelSpec,
+} from './types';
 
 const VERSIONS = [
-	{ id: 'seedance-2.0', name: 'Seedance 2.0', durations: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], maxMedia: 12, imagesOnly: false },
-	{ id: 'seedance-2.0-fast', name: 'Seedance 2.0 Fast', durations: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], maxMedia: 12, imagesOnly: false },
+	{
+		id: 'seedance-2.0',
+		name: 'Seedance 2.0',
+		durations: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+		maxMedia: 12,
+		imagesOnly: false,
+	},
+	{
+		id: 'seedance-2.0-fast',
+		name: 'Seedance 2.0 Fast',
+		durations: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+		maxMedia: 12,
+		imagesOnly: false,
+	},
 	// "only supports up to 2 images (first/last frame mode)"
-	{ id: 'seedance-1.5-pro', name: 'Seedance 1.5 Pro', durations: [5, 10], maxMedia: 2, imagesOnly: true },
+	{
+		id: 'seedance-1.5-pro',
+		name: 'Seedance 1.5 Pro',
+		durations: [5, 10],
+		maxMedia: 2,
+		imagesOnly: true,
+	},
 ] as const;
 
 type Version = (typeof VERSIONS)[number];
@@ -32,8 +57,12 @@ export function seedanceMediaKind(url: string): keyof typeof SEEDANCE_MEDIA_EXTE
 		return undefined;
 	}
 	const extension = /\.([a-z0-9]+)$/i.exec(pathname)?.[1]?.toLowerCase() ?? '';
-	const kinds = Object.keys(SEEDANCE_MEDIA_EXTENSIONS) as Array<keyof typeof SEEDANCE_MEDIA_EXTENSIONS>;
-	return kinds.find((kind) => (SEEDANCE_MEDIA_EXTENSIONS[kind] as readonly string[]).includes(extension));
+	const kinds = Object.keys(SEEDANCE_MEDIA_EXTENSIONS) as Array<
+		keyof typeof SEEDANCE_MEDIA_EXTENSIONS
+	>;
+	return kinds.find((kind) =>
+		(SEEDANCE_MEDIA_EXTENSIONS[kind] as readonly string[]).includes(extension),
+	);
 }
 
 function urls(input: ModelInput): string[] {
@@ -44,7 +73,9 @@ const atMostNineImages: CrossFieldRule = {
 	field: 'mediaUrls',
 	check: (input) => {
 		const images = urls(input).filter((url) => seedanceMediaKind(url) === 'image').length;
-		return images > SEEDANCE_MAX_IMAGES ? `Seedance takes at most ${SEEDANCE_MAX_IMAGES} images, not ${images}` : undefined;
+		return images > SEEDANCE_MAX_IMAGES
+			? `Seedance takes at most ${SEEDANCE_MAX_IMAGES} images, not ${images}`
+			: undefined;
 	},
 	hint: `Give at most ${SEEDANCE_MAX_IMAGES} image URLs (videos and audio files come on top, 12 files in all).`,
 };
@@ -52,8 +83,12 @@ const atMostNineImages: CrossFieldRule = {
 const imagesOnly: CrossFieldRule = {
 	field: 'mediaUrls',
 	check: (input) => {
-		const other = urls(input).find((url) => ['video', 'audio'].includes(seedanceMediaKind(url) ?? ''));
-		return other ? `Seedance 1.5 Pro takes images only, not the ${seedanceMediaKind(other)} file ${other.slice(0, 100)}` : undefined;
+		const other = urls(input).find((url) =>
+			['video', 'audio'].includes(seedanceMediaKind(url) ?? ''),
+		);
+		return other
+			? `Seedance 1.5 Pro takes images only, not the ${seedanceMediaKind(other)} file ${other.slice(0, 100)}`
+			: undefined;
 	},
 	hint: 'Give one or two images (first and last frame), or choose Seedance 2.0 for video and audio references.',
 };
@@ -92,7 +127,8 @@ function model(version: Version, operation: GenerationOperation): ModelSpec {
 		operation,
 		media: 'video',
 		fields,
-		rules: operation === 'imageToVideo' ? (version.imagesOnly ? [imagesOnly] : [atMostNineImages]) : [],
+		rules:
+			operation === 'imageToVideo' ? (version.imagesOnly ? [imagesOnly] : [atMostNineImages]) : [],
 		price: NOT_PUBLISHED,
 		timing: {
 			typicalSeconds: [120, 14_400],
@@ -105,6 +141,13 @@ function model(version: Version, operation: GenerationOperation): ModelSpec {
 
 export const seedance: ModelFamily = {
 	name: 'Seedance',
-	docs: ['seedance-video/text-to-video', 'seedance-video/image-to-video', 'seedance-video/moderation-and-penalty', 'query-task'],
-	models: (['textToVideo', 'imageToVideo'] as const).flatMap((operation) => VERSIONS.map((version) => model(version, operation))),
+	docs: [
+		'seedance-video/text-to-video',
+		'seedance-video/image-to-video',
+		'seedance-video/moderation-and-penalty',
+		'query-task',
+	],
+	models: (['textToVideo', 'imageToVideo'] as const).flatMap((operation) =>
+		VERSIONS.map((version) => model(version, operation)),
+	),
 };

@@ -1,7 +1,13 @@
 // Seedream (docs: seedream-image/text-to-image, /image-to-image). One id per version serves both
 // operations: sending imageUrls turns a task into image-to-image. No price is published;
 // `seedream-4.6` is listed by one version of the docs only and stays out (Create Task reaches it).
-import { imageCountField, imageUrlsField, NOT_PUBLISHED, ratioField, resolutionField } from './fields';
+import {
+	imageCountField,
+	imageUrlsField,
+	NOT_PUBLISHED,
+	ratioField,
+	resolutionField,
+} from './fields';
 import type { GenerationOperation, ModelFamily, ModelSpec } from './types';
 
 const VERSIONS = [
@@ -19,7 +25,9 @@ function model(version: (typeof VERSIONS)[number], operation: GenerationOperatio
 		operation,
 		media: 'image',
 		fields: [
-			...(operation === 'imageToImage' ? [imageUrlsField('Public URLs of the images to edit or combine.')] : []),
+			...(operation === 'imageToImage'
+				? [imageUrlsField('Public URLs of the images to edit or combine.')]
+				: []),
 			ratioField(RATIOS),
 			resolutionField(['1k', '2k', '4k']),
 			imageCountField(1, version.maxImages),
@@ -37,5 +45,7 @@ function model(version: (typeof VERSIONS)[number], operation: GenerationOperatio
 export const seedream: ModelFamily = {
 	name: 'Seedream',
 	docs: ['seedream-image/text-to-image', 'seedream-image/image-to-image'],
-	models: (['textToImage', 'imageToImage'] as const).flatMap((operation) => VERSIONS.map((version) => model(version, operation))),
+	models: (['textToImage', 'imageToImage'] as const).flatMap((operation) =>
+		VERSIONS.map((version) => model(version, operation)),
+	),
 };

@@ -9,10 +9,20 @@ export type GenerationOperation = 'textToImage' | 'imageToImage' | 'textToVideo'
 export type MediaType = 'image' | 'video';
 
 /** The keys of `input` a model field can set; the node parameter has the same name. */
-export type InputKey = 'imageUrls' | 'mediaUrls' | 'ratio' | 'resolution' | 'n' | 'duration' | 'mode' | 'fallback';
+export type InputKey =
+	| 'imageUrls'
+	| 'mediaUrls'
+	| 'ratio'
+	| 'resolution'
+	| 'n'
+	| 'duration'
+	| 'mode'
+	| 'fallback';
 
 /** What the user chose, by input key, after validation: what goes into `input` (minus the prompt). */
-export type ModelInput = Partial<Record<InputKey, string | number | boolean | string[]>> & { prompt?: string };
+export type ModelInput = Partial<Record<InputKey, string | number | boolean | string[]>> & {
+	prompt?: string;
+};
 
 /** The option value meaning "send nothing": Max API's own default applies. */
 export const NOT_SENT = 'auto';

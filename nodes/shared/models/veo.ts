@@ -1,8 +1,22 @@
 // Veo 3.1 (docs: veo-video/text-to-video, veo-video/image-to-video, introduction). Three tiers; in
 // image-to-video the number of images picks the mode (1 first frame, 2 first and last, 3 references)
 // unless Mode overrides it. No price is published ("see pricing page", which is not in the docs copy).
-import { durationField, imageUrlsField, modeField, NOT_PUBLISHED, ratioField, resolutionField } from './fields';
-import type { ChoiceField, CrossFieldRule, GenerationOperation, ModelFamily, ModelField, ModelSpec } from './types';
+import {
+	durationField,
+	imageUrlsField,
+	modeField,
+	NOT_PUBLISHED,
+	ratioField,
+	resolutionField,
+} from './fields';
+import type {
+	ChoiceField,
+	CrossFieldRule,
+	GenerationOperation,
+	ModelFamily,
+	ModelField,
+	ModelSpec,
+} from './types';
 
 const TIERS = [
 	{ id: 'veo3', name: 'Veo 3.1 Quality' },
@@ -13,16 +27,29 @@ const TIERS = [
 type Tier = (typeof TIERS)[number];
 
 const MODES = [
-	{ value: 'i2v', name: 'First Frame (I2v)', description: 'The image is the first frame (one image)' },
-	{ value: 'i2v-fl', name: 'First and Last Frame (I2v-Fl)', description: 'Two images: the first and the last frame' },
-	{ value: 'r2v', name: 'Reference (R2v)', description: 'One to three images as style or content reference; 8 s only' },
+	{
+		value: 'i2v',
+		name: 'First Frame (I2v)',
+		description: 'The image is the first frame (one image)',
+	},
+	{
+		value: 'i2v-fl',
+		name: 'First and Last Frame (I2v-Fl)',
+		description: 'Two images: the first and the last frame',
+	},
+	{
+		value: 'r2v',
+		name: 'Reference (R2v)',
+		description: 'One to three images as style or content reference; 8 s only',
+	},
 ] as const;
 
 function veoModeField(tier: Tier): ChoiceField {
 	// Lite has no reference mode (introduction: "no R2V").
 	return modeField(tier.id === 'veo3_lite' ? MODES.filter((mode) => mode.value !== 'r2v') : MODES, {
 		notSentName: 'Auto',
-		notSentDescription: 'Not sent: 1 image is the first frame, 2 are first and last frame, 3 are references',
+		notSentDescription:
+			'Not sent: 1 image is the first frame, 2 are first and last frame, 3 are references',
 	});
 }
 
@@ -49,7 +76,12 @@ const qualityFirstFrameIsEightSeconds: CrossFieldRule = {
 function model(tier: Tier, operation: GenerationOperation): ModelSpec {
 	const toVideo = operation === 'imageToVideo';
 	const fields: ModelField[] = [
-		...(toVideo ? [imageUrlsField('Public URLs of 1 to 3 images; their number selects the mode.', 3), veoModeField(tier)] : []),
+		...(toVideo
+			? [
+					imageUrlsField('Public URLs of 1 to 3 images; their number selects the mode.', 3),
+					veoModeField(tier),
+				]
+			: []),
 		ratioField(['16:9', '9:16'], { default: '16:9' }),
 		// Lite is 720p only.
 		...(tier.id === 'veo3_lite'
@@ -61,7 +93,10 @@ function model(tier: Tier, operation: GenerationOperation): ModelSpec {
 						description: toVideo ? 'Ignored in first-frame mode (one image)' : undefined,
 					}),
 				]),
-		durationField([4, 6, 8], { default: 8, description: 'Billing scales with the length (4 s costs half of 8 s)' }),
+		durationField([4, 6, 8], {
+			default: 8,
+			description: 'Billing scales with the length (4 s costs half of 8 s)',
+		}),
 	];
 	return {
 		id: tier.id,
@@ -83,5 +118,7 @@ function model(tier: Tier, operation: GenerationOperation): ModelSpec {
 export const veo: ModelFamily = {
 	name: 'Veo 3.1',
 	docs: ['veo-video/text-to-video', 'veo-video/image-to-video', 'introduction'],
-	models: (['textToVideo', 'imageToVideo'] as const).flatMap((operation) => TIERS.map((tier) => model(tier, operation))),
+	models: (['textToVideo', 'imageToVideo'] as const).flatMap((operation) =>
+		TIERS.map((tier) => model(tier, operation)),
+	),
 };

@@ -13,7 +13,14 @@ import {
 
 import type { Envelope, SubmitBody, TaskData } from '../api';
 import { parseHttpUrl } from '../url';
-import { apiError, markTransient, maxApiError, networkErrorCode, transportError, type RequestPolicy } from './errors';
+import {
+	apiError,
+	markTransient,
+	maxApiError,
+	networkErrorCode,
+	transportError,
+	type RequestPolicy,
+} from './errors';
 import {
 	FIRST_RETRY_DELAY_MS,
 	MAX_ATTEMPTS,
@@ -61,15 +68,29 @@ export class MaxApiClient {
 				description: 'Open the credential and paste your Max API key.',
 			});
 		}
-		const raw = typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() !== '' ? credentials.baseUrl : DEFAULT_BASE_URL;
+		const raw =
+			typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() !== ''
+				? credentials.baseUrl
+				: DEFAULT_BASE_URL;
 		const base = parseHttpUrl(raw.trim());
 		if (!base) {
-			throw new NodeOperationError(ctx.getNode(), `The Max API credential's Base URL is not an http(s) URL: "${raw.slice(0, 100)}"`, {
-				description: `Open the credential and set Base URL to ${DEFAULT_BASE_URL}.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The Max API credential's Base URL is not an http(s) URL: "${raw.slice(0, 100)}"`,
+				{
+					description: `Open the credential and set Base URL to ${DEFAULT_BASE_URL}.`,
+				},
+			);
 		}
-		const callbackToken = typeof credentials.callbackToken === 'string' ? credentials.callbackToken : '';
-		return new MaxApiClient(ctx, base.href.replace(/\/+$/, ''), credentials.apiKey, callbackToken, options);
+		const callbackToken =
+			typeof credentials.callbackToken === 'string' ? credentials.callbackToken : '';
+		return new MaxApiClient(
+			ctx,
+			base.href.replace(/\/+$/, ''),
+			credentials.apiKey,
+			callbackToken,
+			options,
+		);
 	}
 
 	/** Whether requests go to the public Max API (which, for one, cannot call back localhost). */
@@ -110,7 +131,8 @@ export class MaxApiClient {
 				maxApiError(this.ctx.getNode(), envelope as unknown as JsonObject, {
 					itemIndex,
 					message: `Max API's answer for task ${taskId} has no task status`,
-					description: 'The answer was not what Max API documents. Nothing was billed by this query; try again later.',
+					description:
+						'The answer was not what Max API documents. Nothing was billed by this query; try again later.',
 				}),
 			);
 		}
@@ -148,7 +170,10 @@ export class MaxApiClient {
 			timeout: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
 			abortSignal: signal,
 		};
-		const stopped = () => new NodeOperationError(this.ctx.getNode(), `Stopped while ${policy.action}`, { itemIndex: policy.itemIndex });
+		const stopped = () =>
+			new NodeOperationError(this.ctx.getNode(), `Stopped while ${policy.action}`, {
+				itemIndex: policy.itemIndex,
+			});
 
 		let delay = FIRST_RETRY_DELAY_MS;
 		for (let attempt = 1; ; attempt++) {
@@ -158,7 +183,12 @@ export class MaxApiClient {
 			try {
 				const response = (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
 				const envelope = parseEnvelope(response.body);
-				if (envelope && envelope.code === 0 && response.statusCode >= 200 && response.statusCode < 300) {
+				if (
+					envelope &&
+					envelope.code === 0 &&
+					response.statusCode >= 200 &&
+					response.statusCode < 300
+				) {
 					return envelope as Envelope<T>;
 				}
 				const status = envelope?.code && envelope.code !== 0 ? envelope.code : response.statusCode;
@@ -190,6 +220,7 @@ function parseEnvelope(body: unknown): Envelope | undefined {
 			return undefined;
 		}
 	}
-	if (!value || typeof value !== 'object' || typeof (value as Envelope).code !== 'number') return undefined;
+	if (!value || typeof value !== 'object' || typeof (value as Envelope).code !== 'number')
+		return undefined;
 	return value as Envelope;
 }

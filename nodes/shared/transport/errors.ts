@@ -5,7 +5,13 @@ import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 import type { Envelope } from '../api';
 
 /** Transport failures where the request certainly never reached the server: safe to resend even a submit. */
-export const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+export const NOT_DELIVERED = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 /** Failures after which the request may have been processed: fine to repeat a query, never a submit. */
 export const DELIVERY_UNKNOWN = new Set([
@@ -72,7 +78,12 @@ export interface RequestPolicy {
 }
 
 /** A request that got no answer (refused, reset, timed out). */
-export function transportError(node: INode, code: string, policy: RequestPolicy, baseUrl: string): NodeApiError {
+export function transportError(
+	node: INode,
+	code: string,
+	policy: RequestPolicy,
+	baseUrl: string,
+): NodeApiError {
 	const submitOutcomeUnknown = !policy.idempotent && !NOT_DELIVERED.has(code);
 	const description = submitOutcomeUnknown
 		? `The connection failed after the request was sent, so Max API may have created the task, and will bill it if it succeeds. It was NOT submitted again, to avoid paying twice. Check your Max API dashboard before running this item again.`
@@ -91,7 +102,12 @@ export function transportError(node: INode, code: string, policy: RequestPolicy,
 }
 
 /** A request Max API answered with an error (HTTP status or envelope code), or with something that is not its envelope. */
-export function apiError(node: INode, statusCode: number, envelope: Envelope | undefined, policy: RequestPolicy): NodeApiError {
+export function apiError(
+	node: INode,
+	statusCode: number,
+	envelope: Envelope | undefined,
+	policy: RequestPolicy,
+): NodeApiError {
 	const code = envelope && envelope.code !== 0 ? envelope.code : statusCode;
 	const apiMessage = envelope?.msg ? String(envelope.msg).slice(0, 300) : undefined;
 	const taskNote = policy.taskId ? ` Task ID: ${policy.taskId}.` : '';
@@ -99,7 +115,9 @@ export function apiError(node: INode, statusCode: number, envelope: Envelope | u
 	// What this request cost: a refused submit created nothing; a query never costs anything (but the
 	// task it asks about exists, and is billed if it succeeds).
 	const noun = policy.noun ?? 'query';
-	const requestCost = policy.idempotent ? `This ${noun} cost nothing.` : 'No task was created; nothing was billed.';
+	const requestCost = policy.idempotent
+		? `This ${noun} cost nothing.`
+		: 'No task was created; nothing was billed.';
 	let message: string;
 	let advice: string;
 	if (!envelope) {
@@ -126,7 +144,8 @@ export function apiError(node: INode, statusCode: number, envelope: Envelope | u
 			: `${policy.refusalAdvice ?? 'Fix the parameters named above and run again.'} ${requestCost}`;
 	} else if (unknownOutcome) {
 		message = `Max API failed (code ${code}) while ${policy.action}`;
-		advice = 'The task may or may not have been created. It was NOT submitted again, to avoid paying twice. Check your Max API dashboard before running this item again.';
+		advice =
+			'The task may or may not have been created. It was NOT submitted again, to avoid paying twice. Check your Max API dashboard before running this item again.';
 	} else {
 		message = `Max API failed (code ${code}) while ${policy.action}`;
 		advice = `Nothing was billed by this ${noun}; try again later.`;
@@ -145,7 +164,8 @@ function isModerationEnvelope(envelope: Envelope): boolean {
 }
 
 function flaggedCategories(envelope: Envelope): string[] {
-	const categories = (envelope.data as { categories?: Record<string, unknown> } | undefined)?.categories;
+	const categories = (envelope.data as { categories?: Record<string, unknown> } | undefined)
+		?.categories;
 	if (!categories || typeof categories !== 'object') return [];
 	return Object.entries(categories)
 		.filter(([, flagged]) => flagged === true)

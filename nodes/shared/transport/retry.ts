@@ -14,7 +14,11 @@ export function mayResendAfterTransportError(code: string, idempotent: boolean):
 }
 
 /** After an error answer: 429 means "not processed" (safe for any request); a 5xx or a malformed answer may hide a created task. */
-export function mayResendAfterAnswer(status: number, hasEnvelope: boolean, idempotent: boolean): boolean {
+export function mayResendAfterAnswer(
+	status: number,
+	hasEnvelope: boolean,
+	idempotent: boolean,
+): boolean {
 	return status === 429 || (idempotent && (status >= 500 || !hasEnvelope));
 }
 

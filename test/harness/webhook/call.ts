@@ -27,10 +27,14 @@ export interface WebhookCallResult {
 }
 
 /** The request's body bytes; a JSON body gets a JSON content type unless one is set. */
-function encodeBody(request: WebhookRequestSpec, headers: Record<string, string>): Buffer | undefined {
+function encodeBody(
+	request: WebhookRequestSpec,
+	headers: Record<string, string>,
+): Buffer | undefined {
 	if (request.rawBody !== undefined) return Buffer.from(request.rawBody);
 	if (request.body === undefined) return undefined;
-	if (typeof request.body === 'string' || Buffer.isBuffer(request.body)) return Buffer.from(request.body as string);
+	if (typeof request.body === 'string' || Buffer.isBuffer(request.body))
+		return Buffer.from(request.body as string);
 	if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
 		headers['content-type'] = 'application/json';
 	}
@@ -82,7 +86,9 @@ export async function runWebhook(
 			json = undefined;
 		}
 		const started = server.requests[server.requests.length - 1]?.executionId !== undefined;
-		const run = started ? (await server.waitForRuns(1, options.runTimeoutMs ?? 30_000))[0] : undefined;
+		const run = started
+			? (await server.waitForRuns(1, options.runTimeoutMs ?? 30_000))[0]
+			: undefined;
 		return { ...response, json, run, url: server.url };
 	} finally {
 		await server.close();

@@ -57,11 +57,22 @@ export interface WebhookEndpoint {
 	newWorkflow(): Workflow;
 	newAdditionalData(): IWorkflowExecuteAdditionalData;
 	/** Runs the workflow from the trigger; resolves with the completed run, rejects if it did not complete. */
-	startRun(workflow: Workflow, runExecutionData: IRunExecutionData, executionId: string): Promise<RunResult>;
+	startRun(
+		workflow: Workflow,
+		runExecutionData: IRunExecutionData,
+		executionId: string,
+	): Promise<RunResult>;
 }
 
 /** Response modes n8n 2.41 knows; the harness answers the first two, refuses the others. */
-const RESPONSE_MODES = ['onReceived', 'lastNode', 'responseNode', 'formPage', 'streaming', 'hostedChat'];
+const RESPONSE_MODES = [
+	'onReceived',
+	'lastNode',
+	'responseNode',
+	'formPage',
+	'streaming',
+	'hostedChat',
+];
 
 /** The registered webhook for this method and path, or a 404 like n8n's. */
 function findWebhook(
@@ -70,13 +81,23 @@ function findWebhook(
 	requestedPath: string,
 	res: HarnessWebhookResponse,
 ): RegisteredWebhook | undefined {
-	const atPath = endpoint.registered.filter((w) => `${endpoint.prefix}/${w.path}` === requestedPath);
+	const atPath = endpoint.registered.filter(
+		(w) => `${endpoint.prefix}/${w.path}` === requestedPath,
+	);
 	const hook = atPath.find((w) => w.methods.includes(method));
 	if (hook) return hook;
 	if (atPath.length > 0) {
-		sendJsonError(res, 404, `This webhook is not registered for ${method} requests. Did you mean to make a POST request?`);
+		sendJsonError(
+			res,
+			404,
+			`This webhook is not registered for ${method} requests. Did you mean to make a POST request?`,
+		);
 	} else {
-		sendJsonError(res, 404, `The requested webhook "${method} ${requestedPath.replace(/^webhook(-test)?\//, '')}" is not registered.`);
+		sendJsonError(
+			res,
+			404,
+			`The requested webhook "${method} ${requestedPath.replace(/^webhook(-test)?\//, '')}" is not registered.`,
+		);
 	}
 	return undefined;
 }
@@ -140,7 +161,12 @@ interface RequestScope {
 function evaluateResponseData(scope: RequestScope): unknown {
 	const { workflow, node, description, mode, additionalKeys } = scope;
 	return workflow.expression.getComplexParameterValue(
-		node, description.responseData as never, mode, additionalKeys, undefined, 'firstEntryJson',
+		node,
+		description.responseData as never,
+		mode,
+		additionalKeys,
+		undefined,
+		'firstEntryJson',
 	);
 }
 
@@ -148,7 +174,11 @@ function evaluateResponseData(scope: RequestScope): unknown {
  * `onReceived`: answers at once. n8n 2.41 evaluates the description's responseData with the default
  * 'firstEntryJson' here, so a description WITHOUT `responseData` answers with that literal string.
  */
-function respondOnReceived(scope: RequestScope, executionId: string, webhookResponse: unknown): void {
+function respondOnReceived(
+	scope: RequestScope,
+	executionId: string,
+	webhookResponse: unknown,
+): void {
 	const { additionalData, additionalKeys, mode } = scope;
 	additionalKeys.$executionId = executionId;
 	additionalKeys.$execution = {
@@ -167,7 +197,10 @@ function respondOnReceived(scope: RequestScope, executionId: string, webhookResp
 }
 
 /** `lastNode`: answers once the run is over, with the last node's first item, all items, or nothing. */
-async function respondWithLastNode(scope: RequestScope, run: Promise<RunResult | undefined>): Promise<void> {
+async function respondWithLastNode(
+	scope: RequestScope,
+	run: Promise<RunResult | undefined>,
+): Promise<void> {
 	const { res, responseCode } = scope;
 	const result = await run;
 	if (res.headersSent || res.writableEnded) return;
@@ -178,12 +211,23 @@ async function respondWithLastNode(scope: RequestScope, run: Promise<RunResult |
 	const last = result.lastNodeExecuted;
 	const lastItems = last ? result.outputOf(last) : [];
 	const responseData = evaluateResponseData(scope);
-	if (responseData === 'firstEntryBinary') notSupported("A lastNode webhook answering with 'firstEntryBinary'");
-	if (responseData === 'allEntries') sendBody(res, responseCode, lastItems.map((i) => i.json));
+	if (responseData === 'firstEntryBinary')
+		notSupported("A lastNode webhook answering with 'firstEntryBinary'");
+	if (responseData === 'allEntries')
+		sendBody(
+			res,
+			responseCode,
+			lastItems.map((i) => i.json),
+		);
 	else if (responseData === 'noData') sendBody(res, responseCode, undefined);
-	else sendBody(res, responseCode, lastItems[0]?.json ?? {
-		message: 'Workflow executed successfully but the last node did not return any data',
-	});
+	else
+		sendBody(
+			res,
+			responseCode,
+			lastItems[0]?.json ?? {
+				message: 'Workflow executed successfully but the last node did not return any data',
+			},
+		);
 }
 
 /** Handles one HTTP request to the webhook server. */
@@ -214,7 +258,12 @@ export async function handleWebhookRequest(
 
 	const evaluate = <T>(value: unknown, fallback?: T): T =>
 		workflow.expression.getSimpleParameterValue(
-			node, value as string, mode, additionalKeys, undefined, fallback as never,
+			node,
+			value as string,
+			mode,
+			additionalKeys,
+			undefined,
+			fallback as never,
 		) as T;
 	const { description } = hook;
 	const responseMode = evaluate<string>(description.responseMode, 'onReceived');
@@ -237,11 +286,22 @@ export async function handleWebhookRequest(
 		}
 	}
 
-	const outcome = await callNodeWebhook(workflow, node, additionalData, mode, webhookData, res, record);
+	const outcome = await callNodeWebhook(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		webhookData,
+		res,
+		record,
+	);
 	const { result } = outcome;
 	if (result.workflowData === undefined) {
 		if (!outcome.responded) {
-			const body = result.webhookResponse !== undefined ? result.webhookResponse : { message: 'Webhook call received' };
+			const body =
+				result.webhookResponse !== undefined
+					? result.webhookResponse
+					: { message: 'Webhook call received' };
 			sendBody(res, responseCode, body);
 		}
 		return;
@@ -258,7 +318,20 @@ export async function handleWebhookRequest(
 	const run = endpoint.startRun(workflow, runExecutionData, executionId);
 
 	if (outcome.responded) return;
-	const scope: RequestScope = { workflow, node, description, mode, additionalData, additionalKeys, responseCode, res };
+	const scope: RequestScope = {
+		workflow,
+		node,
+		description,
+		mode,
+		additionalData,
+		additionalKeys,
+		responseCode,
+		res,
+	};
 	if (responseMode === 'onReceived') respondOnReceived(scope, executionId, result.webhookResponse);
-	else await respondWithLastNode(scope, run.catch(() => undefined));
+	else
+		await respondWithLastNode(
+			scope,
+			run.catch(() => undefined),
+		);
 }

@@ -47,7 +47,8 @@ export function expressifyResponse(res: http.ServerResponse): HarnessWebhookResp
 	r.header = setHeaders;
 	r.type = (contentType: string) => setHeaders('content-type', contentType);
 	r.json = (body: unknown) => {
-		if (!r.hasHeader('content-type')) r.setHeader('content-type', 'application/json; charset=utf-8');
+		if (!r.hasHeader('content-type'))
+			r.setHeader('content-type', 'application/json; charset=utf-8');
 		r.end(body === undefined ? '' : JSON.stringify(body));
 		return r;
 	};
@@ -107,11 +108,20 @@ export async function parseBody(req: HarnessWebhookRequest): Promise<void> {
 			req.body = JSON.parse(rawBody.toString(encoding));
 		} else if (contentType?.endsWith('/xml') || contentType?.endsWith('+xml')) {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const { Parser } = require('xml2js') as { Parser: new (o: object) => { parseStringPromise(s: string): Promise<unknown> } };
-			const parser = new Parser({ async: true, normalize: true, normalizeTags: true, explicitArray: false });
+			const { Parser } = require('xml2js') as {
+				Parser: new (o: object) => { parseStringPromise(s: string): Promise<unknown> };
+			};
+			const parser = new Parser({
+				async: true,
+				normalize: true,
+				normalizeTags: true,
+				explicitArray: false,
+			});
 			req.body = await parser.parseStringPromise(rawBody.toString(encoding));
 		} else if (contentType === 'application/x-www-form-urlencoded') {
-			req.body = querystring.parse(rawBody.toString(encoding), undefined, undefined, { maxKeys: 1000 });
+			req.body = querystring.parse(rawBody.toString(encoding), undefined, undefined, {
+				maxKeys: 1000,
+			});
 		} else if (contentType === 'text/plain') {
 			req.body = rawBody.toString(encoding);
 		}
@@ -135,7 +145,11 @@ export function isParsableContentType(contentType: string | undefined): boolean 
 }
 
 /** n8n's error answer: `{ code, message }` (code 404 for unknown webhooks, else 0). */
-export function sendJsonError(res: HarnessWebhookResponse, statusCode: number, message: string): void {
+export function sendJsonError(
+	res: HarnessWebhookResponse,
+	statusCode: number,
+	message: string,
+): void {
 	if (res.headersSent || res.writableEnded) return;
 	res.status(statusCode).json({ code: statusCode === 404 ? 404 : 0, message });
 }

@@ -36,18 +36,32 @@ export function registerNodeWebhooks(
 	if (!nodeType.description.webhooks?.length || !nodeType.webhook) {
 		throw new Error(`Node "${node.name}" (${node.type}) has no webhooks`);
 	}
-	const webhookBaseUrl = mode === 'manual' ? additionalData.webhookTestBaseUrl : additionalData.webhookBaseUrl;
+	const webhookBaseUrl =
+		mode === 'manual' ? additionalData.webhookTestBaseUrl : additionalData.webhookBaseUrl;
 	const evaluate = <T>(value: unknown, fallback?: T): T =>
 		workflow.expression.getSimpleParameterValue(
-			node, value as string, 'internal', {}, undefined, fallback as never,
+			node,
+			value as string,
+			'internal',
+			{},
+			undefined,
+			fallback as never,
 		) as T;
 	const registered: RegisteredWebhook[] = [];
 	for (const description of nodeType.description.webhooks) {
 		if (description.restartWebhook === true) continue;
-		const nodePath = String(evaluate(description.path) ?? '').replace(/^\//, '').replace(/\/$/, '');
+		const nodePath = String(evaluate(description.path) ?? '')
+			.replace(/^\//, '')
+			.replace(/\/$/, '');
 		const isFullPath = evaluate<boolean>(description.isFullPath, false);
 		const restartWebhook = evaluate<boolean>(description.restartWebhook, false);
-		const webhookPath = NodeHelpers.getNodeWebhookPath(workflowId, node, nodePath, isFullPath, restartWebhook);
+		const webhookPath = NodeHelpers.getNodeWebhookPath(
+			workflowId,
+			node,
+			nodePath,
+			isFullPath,
+			restartWebhook,
+		);
 		const methods = String(evaluate(description.httpMethod, 'GET'))
 			.split(',')
 			.map((m) => m.trim().toUpperCase())
@@ -86,7 +100,8 @@ export async function runWebhookMethods(
 		if (!methods) continue;
 		const additionalData = newAdditionalData();
 		const data = { ...webhookData, workflowExecuteAdditionalData: additionalData };
-		const context = () => new HookContext(workflow, node, additionalData, 'trigger', 'activate', data);
+		const context = () =>
+			new HookContext(workflow, node, additionalData, 'trigger', 'activate', data);
 		if (which === 'delete') {
 			await methods.delete?.call(context());
 		} else {

@@ -101,7 +101,11 @@ class RunTracker {
 				return false;
 			};
 			const timer = setTimeout(() => {
-				reject(new Error(`Only ${this.runs.length} of ${n} webhook runs completed within ${timeoutMs} ms`));
+				reject(
+					new Error(
+						`Only ${this.runs.length} of ${n} webhook runs completed within ${timeoutMs} ms`,
+					),
+				);
 			}, timeoutMs);
 			const wait = () => {
 				if (!check()) this.waiters.push(wait);
@@ -157,8 +161,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 		baseUrl: '',
 		registered: [],
 		newWorkflow: () =>
-			createWorkflow(pkg, { ...options, staticData: deepCopy(staticData) }, deepCopy(nodes), workflowId),
-		newAdditionalData: () => buildAdditionalData({ credentialsHelper, baseUrl: endpoint.baseUrl, workflowId }),
+			createWorkflow(
+				pkg,
+				{ ...options, staticData: deepCopy(staticData) },
+				deepCopy(nodes),
+				workflowId,
+			),
+		newAdditionalData: () =>
+			buildAdditionalData({ credentialsHelper, baseUrl: endpoint.baseUrl, workflowId }),
 		startRun: (workflow: Workflow, runExecutionData: IRunExecutionData, executionId: string) =>
 			tracker.track(
 				executePrepared({
@@ -192,10 +202,19 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 
 	const activate = options.runWebhookMethods !== false;
 	const webhookMethods = (which: 'checkExists+create' | 'delete') =>
-		runWebhookMethods(endpoint.newWorkflow(), options.nodeName, endpoint.registered, which, endpoint.newAdditionalData);
+		runWebhookMethods(
+			endpoint.newWorkflow(),
+			options.nodeName,
+			endpoint.registered,
+			which,
+			endpoint.newAdditionalData,
+		);
 	try {
 		endpoint.registered = registerNodeWebhooks(
-			endpoint.newWorkflow(), options.nodeName, endpoint.newAdditionalData(), mode,
+			endpoint.newWorkflow(),
+			options.nodeName,
+			endpoint.newAdditionalData(),
+			mode,
 		);
 		if (activate) await webhookMethods('checkExists+create');
 	} catch (error) {
@@ -221,7 +240,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 	const webhookName = options.webhookName ?? 'default';
 	if (!urls[webhookName]) {
 		await close();
-		throw new Error(`Node "${options.nodeName}" has no webhook named "${webhookName}" (has: ${Object.keys(urls).join(', ')})`);
+		throw new Error(
+			`Node "${options.nodeName}" has no webhook named "${webhookName}" (has: ${Object.keys(urls).join(', ')})`,
+		);
 	}
 	return {
 		url: urls[webhookName],

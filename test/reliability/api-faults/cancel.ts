@@ -3,9 +3,11 @@ import type { Emulator } from '../../emulator';
 import { UNKNOWN_TASK, type Context, type Row } from './row';
 
 /** A task still running when the row cancels it (it would take a minute). */
-const running = (emu: Emulator) => emu.createTask({ prompt: 'a task to cancel', model: 'veo3_fast', latencyMs: 60_000 });
+const running = (emu: Emulator) =>
+	emu.createTask({ prompt: 'a task to cancel', model: 'veo3_fast', latencyMs: 60_000 });
 /** The cancel requests a row's emulator received. */
-const cancels = (emu: Emulator) => emu.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/cancel'));
+const cancels = (emu: Emulator) =>
+	emu.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/cancel'));
 const cancelled = ({ result, emu }: Context) => {
 	const [item] = result.outputOf('Max API');
 	expect(item.json).toMatchObject({ status: 'CANCELLED', model: 'veo3_fast', mediaType: 'video' });
@@ -17,7 +19,10 @@ export const cancelRows: Row[] = [
 	{
 		name: 'cancel: a task id Max API does not know (404)',
 		operation: 'cancel',
-		expect: { error: new RegExp(`no task ${UNKNOWN_TASK} \\(code 404\\)`), description: /Check the task id/ },
+		expect: {
+			error: new RegExp(`no task ${UNKNOWN_TASK} \\(code 404\\)`),
+			description: /Check the task id/,
+		},
 	},
 	{
 		name: 'cancel: a task that has ended (refused with 400)',
@@ -25,7 +30,8 @@ export const cancelRows: Row[] = [
 		task: (emu) => emu.createTask({ prompt: 'already done', status: 'SUCCESS' }),
 		expect: {
 			error: /code 400: task cannot be cancelled in status SUCCESS/,
-			description: /only be cancelled before it has finished.*Look it up with Get Task.*cost nothing.*Task ID: /s,
+			description:
+				/only be cancelled before it has finished.*Look it up with Get Task.*cost nothing.*Task ID: /s,
 			check: ({ emu }) => expect(cancels(emu)).toHaveLength(1),
 		},
 	},
@@ -37,7 +43,11 @@ export const cancelRows: Row[] = [
 		expect: {
 			error: /code 400: task cannot be cancelled in status PROCESSING/,
 			description: /only while it is queued.*Task ID: /s,
-			check: ({ emu, taskIds }) => expect(emu.stats().byTask[taskIds[0]]).toMatchObject({ status: 'PROCESSING', cancelledAt: null }),
+			check: ({ emu, taskIds }) =>
+				expect(emu.stats().byTask[taskIds[0]]).toMatchObject({
+					status: 'PROCESSING',
+					cancelledAt: null,
+				}),
 		},
 	},
 	{
@@ -105,7 +115,10 @@ export const cancelRows: Row[] = [
 		operation: 'cancel',
 		task: running,
 		faults: [{ on: 'cancel', kind: 'reset', times: 10 }],
-		expect: { error: /ECONNRESET/, description: /Nothing was billed by this cancel request; try again later.*Task ID: /s },
+		expect: {
+			error: /ECONNRESET/,
+			description: /Nothing was billed by this cancel request; try again later.*Task ID: /s,
+		},
 	},
 	{
 		name: 'cancel: connection reset after Max API cancelled the task (the answer lost)',

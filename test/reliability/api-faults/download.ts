@@ -6,7 +6,10 @@ export const downloadRows: Row[] = [
 		name: 'download: 404 (expired URL)',
 		options: { downloadImages: true },
 		faults: [{ on: 'download', kind: 'http', status: 404 }],
-		expect: { error: /HTTP 404: the file is gone/, description: /Run Get Task with Task ID .* or turn off Download Results/ },
+		expect: {
+			error: /HTTP 404: the file is gone/,
+			description: /Run Get Task with Task ID .* or turn off Download Results/,
+		},
 	},
 	{
 		name: 'download: 403 (expired signed URL)',
@@ -33,13 +36,19 @@ export const downloadRows: Row[] = [
 		name: 'download: truncated on every attempt',
 		options: { downloadImages: true },
 		faults: [{ on: 'download', kind: 'truncated', times: 3 }],
-		expect: { error: /connection broke \((ECONNRESET|aborted)\)|cut short/, description: /Run Get Task/ },
+		expect: {
+			error: /connection broke \((ECONNRESET|aborted)\)|cut short/,
+			description: /Run Get Task/,
+		},
 	},
 	{
 		name: 'download: 502 twice, then whole',
 		options: { downloadImages: true },
 		faults: [{ on: 'download', kind: 'http', status: 502, times: 2 }],
-		expect: { recovery: 'retried', check: ({ result }) => expect(result.outputOf('Max API')[0].binary?.data).toBeDefined() },
+		expect: {
+			recovery: 'retried',
+			check: ({ result }) => expect(result.outputOf('Max API')[0].binary?.data).toBeDefined(),
+		},
 	},
 	{
 		name: 'download: huge body, 128 MiB announced (limit 64 MiB)',

@@ -6,7 +6,10 @@ export const queryRows: Row[] = [
 		name: 'query: Get of a task id Max API does not know (404)',
 		operation: 'get',
 		parameters: { taskId: '0d9e1c55-7a3b-4f0e-9d52-6b1f1c2a9e77', waitForCompletion: false },
-		expect: { error: /no task 0d9e1c55-7a3b-4f0e-9d52-6b1f1c2a9e77 \(code 404\)/, description: /Check the task id/ },
+		expect: {
+			error: /no task 0d9e1c55-7a3b-4f0e-9d52-6b1f1c2a9e77 \(code 404\)/,
+			description: /Check the task id/,
+		},
 	},
 	{
 		name: 'query: 404 while waiting for a task just submitted',
@@ -16,7 +19,10 @@ export const queryRows: Row[] = [
 	{
 		name: 'query: 401 while waiting (key revoked mid-run)',
 		faults: [{ on: 'query', kind: 'http', status: 401 }],
-		expect: { error: /code 401/, description: /Open the Max API credential.*This query cost nothing.*billed if they succeed/s },
+		expect: {
+			error: /code 401/,
+			description: /Open the Max API credential.*This query cost nothing.*billed if they succeed/s,
+		},
 	},
 	{
 		name: 'query: 503 three times, then success',
@@ -31,7 +37,10 @@ export const queryRows: Row[] = [
 	{
 		name: 'query: 429 with Retry-After 1, then success',
 		faults: [{ on: 'query', kind: 'http', status: 429, retryAfter: 1 }],
-		expect: { recovery: 'retried after Retry-After', check: ({ emu }) => expect(gapMs(emu, 'query')).toBeGreaterThanOrEqual(950) },
+		expect: {
+			recovery: 'retried after Retry-After',
+			check: ({ emu }) => expect(gapMs(emu, 'query')).toBeGreaterThanOrEqual(950),
+		},
 	},
 	{
 		name: 'query: 429 without Retry-After, then success',
@@ -57,13 +66,19 @@ export const queryRows: Row[] = [
 		name: 'query: 503 on every attempt until the timeout',
 		options: { timeout: 1 },
 		faults: [{ on: 'query', kind: 'http', status: 503, times: 1000 }],
-		expect: { error: /did not finish within 1 seconds/, description: /Get Task.*The last query failed: .*code 503/ },
+		expect: {
+			error: /did not finish within 1 seconds/,
+			description: /Get Task.*The last query failed: .*code 503/,
+		},
 	},
 	{
 		name: 'query: a task that never ends (timeout 1 s)',
 		items: ['#never'],
 		options: { timeout: 1 },
-		expect: { error: /did not finish within 1 seconds \(last status: SUBMITTED\)/, description: /Get Task.*raise the Timeout option/ },
+		expect: {
+			error: /did not finish within 1 seconds \(last status: SUBMITTED\)/,
+			description: /Get Task.*raise the Timeout option/,
+		},
 	},
 	...(
 		[
@@ -78,7 +93,9 @@ export const queryRows: Row[] = [
 			name: `query: task ends FAILURE with reason ${reason}`,
 			items: [`#fail:${reason}`],
 			expect: {
-				error: new RegExp(`ended with FAILURE \\(${reason === 'null' ? 'transient error' : reason}\\)`),
+				error: new RegExp(
+					`ended with FAILURE \\(${reason === 'null' ? 'transient error' : reason}\\)`,
+				),
 				description: new RegExp(`${advice.source}.*not charged`, 's'),
 			},
 		}),
@@ -96,12 +113,19 @@ export const queryRows: Row[] = [
 	{
 		name: 'query: SUCCESS with no URLs',
 		items: ['#nourls'],
-		expect: { error: /ended with SUCCESS but returned no image URLs/, description: /Run Get Task.*contact Max API support/ },
+		expect: {
+			error: /ended with SUCCESS but returned no image URLs/,
+			description: /Run Get Task.*contact Max API support/,
+		},
 	},
 	{
 		name: 'query: one of 3 tasks fails (every task id in the error)',
 		items: ['', '#fail:CONTENT_MODERATION', ''],
-		expect: { error: /FAILURE \(CONTENT_MODERATION\)/, item: 1, description: /Tasks this run created.*item 0: .*item 1: .*item 2: /s },
+		expect: {
+			error: /FAILURE \(CONTENT_MODERATION\)/,
+			item: 1,
+			description: /Tasks this run created.*item 0: .*item 1: .*item 2: /s,
+		},
 	},
 	{
 		name: 'query: one of 3 tasks fails, Continue On Fail (the others output normally)',

@@ -31,11 +31,21 @@ export interface Row {
 	continueOnFail?: boolean;
 	expect:
 		| { recovery: string; check?: (ctx: Context) => void }
-		| { error: RegExp; item?: number; unseenTasks?: number; description?: RegExp; check?: (ctx: Context) => void };
+		| {
+				error: RegExp;
+				item?: number;
+				unseenTasks?: number;
+				description?: RegExp;
+				check?: (ctx: Context) => void;
+		  };
 }
 
 /** Time between the n-th and (n+1)-th request to a route, from the emulator's log. */
 export function gapMs(emu: Emulator, route: 'submit' | 'query', n = 0): number {
-	const requests = emu.requests.filter((r) => (route === 'submit' ? r.path.endsWith('/task/submit') : r.path.startsWith('/api/v1/task/') && !r.path.endsWith('/submit')));
+	const requests = emu.requests.filter((r) =>
+		route === 'submit'
+			? r.path.endsWith('/task/submit')
+			: r.path.startsWith('/api/v1/task/') && !r.path.endsWith('/submit'),
+	);
 	return requests[n + 1].time - requests[n].time;
 }

@@ -10,13 +10,23 @@ export const submitRows: Row[] = [
 	{
 		name: 'submit: 400 validation (17 image URLs; the API allows 16)',
 		operation: 'imageToImage',
-		parameters: { imageUrls: Array.from({ length: 17 }, (_, i) => `https://images.example.com/${i}.png`).join('\n') },
-		expect: { error: /code 400: input\.imageUrls/, description: /Fix the parameters.*No task was created/ },
+		parameters: {
+			imageUrls: Array.from({ length: 17 }, (_, i) => `https://images.example.com/${i}.png`).join(
+				'\n',
+			),
+		},
+		expect: {
+			error: /code 400: input\.imageUrls/,
+			description: /Fix the parameters.*No task was created/,
+		},
 	},
 	{
 		name: 'submit: 400 moderation, with the flagged categories',
 		items: ['MODERATION_REJECT'],
-		expect: { error: /moderation.*code 400/, description: /Flagged categories: violence\. Change the prompt/ },
+		expect: {
+			error: /moderation.*code 400/,
+			description: /Flagged categories: violence\. Change the prompt/,
+		},
 	},
 	{
 		name: 'submit: code 400 on HTTP 200',
@@ -59,7 +69,10 @@ export const submitRows: Row[] = [
 	{
 		name: 'submit: HTTP 500 (outcome unknown: not re-sent)',
 		faults: [{ on: 'submit', kind: 'http', status: 500 }],
-		expect: { error: /code 500/, description: /may or may not have been created.*NOT submitted again.*dashboard/ },
+		expect: {
+			error: /code 500/,
+			description: /may or may not have been created.*NOT submitted again.*dashboard/,
+		},
 	},
 	{
 		name: 'submit: connection reset before the answer (nothing created)',
@@ -91,7 +104,10 @@ export const submitRows: Row[] = [
 	{
 		name: 'submit: malformed JSON answer (outcome unknown: not re-sent)',
 		faults: [{ on: 'submit', kind: 'malformed' }],
-		expect: { error: /not its JSON envelope \(HTTP 200\)/, description: /may have created the task.*NOT submitted again/ },
+		expect: {
+			error: /not its JSON envelope \(HTTP 200\)/,
+			description: /may have created the task.*NOT submitted again/,
+		},
 	},
 	{
 		name: 'submit: success envelope without a task id (task created, id never seen)',

@@ -17,9 +17,28 @@ import type { AddressInfo } from 'node:net';
 
 import { chatChunks, chatCompletion, responseEvents, responseObject } from './replies';
 import { chatRequest, responsesRequest } from './requests';
-import type { ChatBody, ConversationMessage, FakeOpenAi, ModelReply, ModelRequest, OfferedTool, RecordedRequest, ResponsesBody, Script } from './types';
+import type {
+	ChatBody,
+	ConversationMessage,
+	FakeOpenAi,
+	ModelReply,
+	ModelRequest,
+	OfferedTool,
+	RecordedRequest,
+	ResponsesBody,
+	Script,
+} from './types';
 
-export type { ConversationMessage, FakeOpenAi, JsonSchema, ModelReply, ModelRequest, OfferedTool, RecordedRequest, Script } from './types';
+export type {
+	ConversationMessage,
+	FakeOpenAi,
+	JsonSchema,
+	ModelReply,
+	ModelRequest,
+	OfferedTool,
+	RecordedRequest,
+	Script,
+} from './types';
 
 /** The tool results the model was given in `request`, in order (tool messages). */
 export function toolResults(request: ModelRequest): ConversationMessage[] {
@@ -40,17 +59,29 @@ export function callToolThenAnswer(options: {
 		const results = toolResults(request);
 		if (results.length > 0) return { content: options.answer(results[results.length - 1].content) };
 		const tool = pickTool(request.tools, options.tool);
-		return { toolCalls: [{ name: tool.name, arguments: typeof options.args === 'function' ? options.args(tool) : options.args }] };
+		return {
+			toolCalls: [
+				{
+					name: tool.name,
+					arguments: typeof options.args === 'function' ? options.args(tool) : options.args,
+				},
+			],
+		};
 	};
 }
 
-function pickTool(tools: OfferedTool[], choice: string | ((tools: OfferedTool[]) => OfferedTool | undefined) | undefined): OfferedTool {
+function pickTool(
+	tools: OfferedTool[],
+	choice: string | ((tools: OfferedTool[]) => OfferedTool | undefined) | undefined,
+): OfferedTool {
 	let tool: OfferedTool | undefined;
 	if (typeof choice === 'function') tool = choice(tools);
 	else if (typeof choice === 'string') tool = tools.find((candidate) => candidate.name === choice);
 	else if (tools.length === 1) tool = tools[0];
 	if (!tool) {
-		throw new Error(`fake OpenAI: no tool ${typeof choice === 'string' ? `"${choice}" ` : ''}among [${tools.map((t) => t.name).join(', ')}]`);
+		throw new Error(
+			`fake OpenAI: no tool ${typeof choice === 'string' ? `"${choice}" ` : ''}among [${tools.map((t) => t.name).join(', ')}]`,
+		);
 	}
 	return tool;
 }
@@ -73,22 +104,41 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+	});
 	res.end(text);
 }
 
-function sendSse(res: http.ServerResponse, events: Array<{ event?: string; data: unknown }>, done: boolean) {
-	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-	for (const { event, data } of events) res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+function sendSse(
+	res: http.ServerResponse,
+	events: Array<{ event?: string; data: unknown }>,
+	done: boolean,
+) {
+	res.writeHead(200, {
+		'content-type': 'text/event-stream',
+		'cache-control': 'no-cache',
+		connection: 'keep-alive',
+	});
+	for (const { event, data } of events)
+		res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
 	if (done) res.write('data: [DONE]\n\n');
 	res.end();
 }
 
-function openAiError(res: http.ServerResponse, status: number, message: string, type = 'invalid_request_error') {
+function openAiError(
+	res: http.ServerResponse,
+	status: number,
+	message: string,
+	type = 'invalid_request_error',
+) {
 	sendJson(res, status, { error: { message, type, param: null, code: null } });
 }
 
-export async function startFakeOpenAi(options: { script?: Script; apiKey?: string; models?: string[] } = {}): Promise<FakeOpenAi> {
+export async function startFakeOpenAi(
+	options: { script?: Script; apiKey?: string; models?: string[] } = {},
+): Promise<FakeOpenAi> {
 	const apiKey = options.apiKey ?? 'sk-fake-openai-key';
 	const models = options.models ?? ['fake-gpt'];
 	let script: Script = options.script ?? (() => ({ content: 'No script set.' }));
@@ -122,9 +172,17 @@ export async function startFakeOpenAi(options: { script?: Script; apiKey?: strin
 		}
 		if (req.method === 'GET' && path === '/v1/models') {
 			answer(200);
-			return sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) });
+			return sendJson(res, 200, {
+				object: 'list',
+				data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
+			});
 		}
-		const api = req.method === 'POST' && path === '/v1/chat/completions' ? 'chat' : req.method === 'POST' && path === '/v1/responses' ? 'responses' : null;
+		const api =
+			req.method === 'POST' && path === '/v1/chat/completions'
+				? 'chat'
+				: req.method === 'POST' && path === '/v1/responses'
+					? 'responses'
+					: null;
 		if (!api) {
 			answer(404);
 			return openAiError(res, 404, `fake OpenAI: no route ${req.method} ${path}`);
@@ -133,7 +191,8 @@ export async function startFakeOpenAi(options: { script?: Script; apiKey?: strin
 			answer(400);
 			return openAiError(res, 400, 'fake OpenAI: the body is not a JSON object');
 		}
-		const request = api === 'chat' ? chatRequest(body as ChatBody) : responsesRequest(body as ResponsesBody);
+		const request =
+			api === 'chat' ? chatRequest(body as ChatBody) : responsesRequest(body as ResponsesBody);
 		record.model = request;
 		const index = requests.filter((r) => r.model).length - 1;
 		let reply: ModelReply;
@@ -141,19 +200,31 @@ export async function startFakeOpenAi(options: { script?: Script; apiKey?: strin
 			reply = script(request, index);
 		} catch (error) {
 			answer(500);
-			return openAiError(res, 500, `fake OpenAI script failed: ${(error as Error).message}`, 'server_error');
+			return openAiError(
+				res,
+				500,
+				`fake OpenAI script failed: ${(error as Error).message}`,
+				'server_error',
+			);
 		}
 		record.reply = reply;
 		counter += 1;
 		const id = api === 'chat' ? `chatcmpl-fake${counter}` : `resp_fake${counter}`;
-		const callIds = 'toolCalls' in reply ? reply.toolCalls.map((_, i) => `call_fake${counter}_${i}`) : [];
+		const callIds =
+			'toolCalls' in reply ? reply.toolCalls.map((_, i) => `call_fake${counter}_${i}`) : [];
 		answer(200);
 		if (api === 'chat') {
-			if (!request.stream) return sendJson(res, 200, chatCompletion(reply, request.model, id, callIds));
+			if (!request.stream)
+				return sendJson(res, 200, chatCompletion(reply, request.model, id, callIds));
 			const includeUsage = (body as ChatBody).stream_options?.include_usage === true;
-			return sendSse(res, chatChunks(reply, request.model, id, callIds, includeUsage).map((data) => ({ data })), true);
+			return sendSse(
+				res,
+				chatChunks(reply, request.model, id, callIds, includeUsage).map((data) => ({ data })),
+				true,
+			);
 		}
-		if (!request.stream) return sendJson(res, 200, responseObject(reply, request.model, id, callIds));
+		if (!request.stream)
+			return sendJson(res, 200, responseObject(reply, request.model, id, callIds));
 		return sendSse(res, responseEvents(reply, request.model, id, callIds), false);
 	});
 	server.on('connection', (socket) => {

@@ -41,7 +41,9 @@ export interface ModelRequest {
 	body: ChatBody | ResponsesBody;
 }
 
-export type ModelReply = { content: string } | { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
+export type ModelReply =
+	| { content: string }
+	| { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
 
 export type Script = (request: ModelRequest, index: number) => ModelReply;
 
@@ -89,7 +91,10 @@ export interface ChatBody {
 		tool_calls?: Array<{ id: string; function: { name: string; arguments?: string } }>;
 		tool_call_id?: string;
 	}>;
-	tools?: Array<{ type?: string; function: { name: string; description?: string; parameters?: JsonSchema } }>;
+	tools?: Array<{
+		type?: string;
+		function: { name: string; description?: string; parameters?: JsonSchema };
+	}>;
 }
 
 export type ResponsesInputItem =

@@ -10,12 +10,14 @@ export const operations = {
 	textToImage: {
 		name: 'Text to Image',
 		action: 'Generate an image from text',
-		description: 'Generate images from a prompt with GPT Image 2, Seedream, Nano Banana or Grok Imagine',
+		description:
+			'Generate images from a prompt with GPT Image 2, Seedream, Nano Banana or Grok Imagine',
 	},
 	imageToImage: {
 		name: 'Image to Image',
 		action: 'Generate an image from images',
-		description: 'Edit, restyle or combine images from URLs with GPT Image 2, Seedream or Nano Banana',
+		description:
+			'Edit, restyle or combine images from URLs with GPT Image 2, Seedream or Nano Banana',
 	},
 } as const;
 

@@ -17,9 +17,10 @@ import { taskIdProperties } from '../../descriptions/taskId';
 import { errorJson } from '../../helpers/errorJson';
 import { validateTaskId } from '../../helpers/validation';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['cancel'] } }, [
-	...taskIdProperties,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['cancel'] } },
+	[...taskIdProperties],
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -34,7 +35,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const invalid = taskIds.find((taskId) => typeof taskId !== 'string');
 	if (invalid && !this.continueOnFail()) throw invalid;
 
-	const client = await MaxApiClient.connect(this, { signal: this.getExecutionCancelSignal(), requestTimeoutMs: requestTimeoutMs(this) });
+	const client = await MaxApiClient.connect(this, {
+		signal: this.getExecutionCancelSignal(),
+		requestTimeoutMs: requestTimeoutMs(this),
+	});
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, taskId] of taskIds.entries()) {
 		const pairedItem = { item: itemIndex };

@@ -23,7 +23,8 @@ export const operations = {
 	create: {
 		name: 'Create (Any Model)',
 		action: 'Create a task for any model',
-		description: 'Create a task for any Max API model ID with an input you write as JSON, e.g. a model added after this node',
+		description:
+			'Create a task for any Max API model ID with an input you write as JSON, e.g. a model added after this node',
 		subtitle: 'Create Task',
 	},
 } as const;

@@ -15,7 +15,8 @@ export const operations = {
 	imageToVideo: {
 		name: 'Image to Video',
 		action: 'Generate a video from images',
-		description: 'Generate a video from images (first frame, last frame, references) with Veo 3.1 or Seedance',
+		description:
+			'Generate a video from images (first frame, last frame, references) with Veo 3.1 or Seedance',
 	},
 } as const;
 
