@@ -11,4 +11,7 @@ module.exports = {
 	quoteProps: 'as-needed',
 	endOfLine: 'lf',
 	printWidth: 100,
+	// npm writes package-lock.json with package.json's indentation: package.json keeps npm's two spaces,
+	// so that a fresh `npm install` leaves the committed lockfile as it is.
+	overrides: [{ files: 'package.json', options: { useTabs: false } }],
 };
