@@ -206,6 +206,10 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 			expect(Object.keys(item.binary ?? {})).toEqual(['data']);
 		});
 		expect(emulator!.stats().submits).toBe(3);
+		// In regular mode every callback reaches the process that paused the run, which remembers the
+		// tasks it has verified (taskLedger.ts): a task costs its submit and one query. In queue mode
+		// the callbacks reach the webhook process, which must also look at the other tasks.
+		if (target.mode === 'regular') expect(emulator!.stats().queries).toBe(3);
 		// No secret in what the run shows: the resume URL carries n8n's resume token.
 		expect(JSON.stringify(done.data)).not.toContain('signature=');
 	}, 120_000);
@@ -306,6 +310,31 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 		expect(maxApiItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
 		expect(emulator!.stats().submits).toBe(2);
 	}, 120_000);
+
+	test('a task whose callback n8n refused is found while the run waits for the others', async () => {
+		const prompts = ['instant #latency:0', 'slower #latency:6000'];
+		const wf = await n8n!.createWorkflow(
+			workflow('e2e: pause refused callback', credential, prompts, {
+				waitMode: 'pause',
+				options: { timeout: 300 },
+			}),
+		);
+		const started = Date.now();
+		const { executionId } = await n8n!.runWorkflowManually(wf.id, { wait: false });
+		const done = await finished(n8n!, executionId, 120_000);
+		const [instant] = [...emulator!.tasks.values()];
+		const refused = (await answeredCallback(emulator!, instant.taskId)).statusCode !== 200;
+		// Regular mode: the slower task's callback only verifies its own task; the process that paused
+		// the run asks for a sweep once callbacks stop, 30 s later, which finds the instant task.
+		log(
+			`${target.label}: instant task's callback ${refused ? 'refused' : 'accepted'}; resumed after ${Date.now() - started} ms, ${emulator!.stats().queries} status queries`,
+		);
+		expect(maxApiItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+		expect(emulator!.stats().submits).toBe(2);
+		expect(emulator!.stats().queries).toBeLessThanOrEqual(3);
+		// Well before the 300 s deadline: the sweep, not the deadline, found it.
+		expect(Date.now() - started).toBeLessThan(90_000);
+	}, 150_000);
 
 	test('stopping a waiting execution from the editor ends it: later callbacks resume nothing', async () => {
 		const wf = await n8n!.createWorkflow(

@@ -14,16 +14,19 @@ export function scheduleDeadlineCheck(
 	resumeUrl: string,
 	deadlineMs: number,
 ): void {
-	void sleep(deadlineMs + 1_000).then(async () => {
-		await ctx.helpers
-			.httpRequest({
-				method: 'POST',
-				url: resumeUrl,
-				body: CHECK_BODY,
-				json: true,
-				timeout: 120_000,
-			})
-			// 409: the run has resumed already; nothing to do.
-			.catch(() => undefined);
-	});
+	void sleep(deadlineMs + 1_000).then(async () => await postCheck(ctx, resumeUrl));
+}
+
+/** Asks the paused run to query its tasks now (the deadline check, or an early sweep: taskLedger.ts). */
+export async function postCheck(ctx: IExecuteFunctions, resumeUrl: string): Promise<void> {
+	await ctx.helpers
+		.httpRequest({
+			method: 'POST',
+			url: resumeUrl,
+			body: CHECK_BODY,
+			json: true,
+			timeout: 120_000,
+		})
+		// 409: the run has resumed already; nothing to do.
+		.catch(() => undefined);
 }

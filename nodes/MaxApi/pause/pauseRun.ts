@@ -18,8 +18,9 @@ import {
 } from '../helpers/taskBatch';
 import { TaskWaitTimeout } from '../helpers/waitForTask';
 import { errorJson } from '../helpers/errorJson';
-import { scheduleDeadlineCheck } from './checkSchedule';
+import { postCheck, scheduleDeadlineCheck } from './checkSchedule';
 import { awaitedItem } from './pausedItems';
+import { ownLedger } from './taskLedger';
 
 /**
  * n8n ends a wait on its own at this long after the last deadline, without calling the node (it
@@ -102,7 +103,12 @@ export async function pauseRun(
 
 	// What n8n saves with the waiting execution in place of the node's input (see pausedItems.ts).
 	ctx.getExecuteData().data = { main: [items] };
-	await ctx.putExecutionToWait(new Date(now + Math.max(...deadlinesMs) + N8N_WAIT_MARGIN_MS));
+	const waitTill = now + Math.max(...deadlinesMs) + N8N_WAIT_MARGIN_MS;
+	await ctx.putExecutionToWait(new Date(waitTill));
+	ownLedger(ctx.getExecutionId(), waitTill, {
+		pausedAt: now,
+		sweep: async () => await postCheck(ctx, resumeUrl),
+	});
 	for (const deadlineMs of deadlinesMs) scheduleDeadlineCheck(ctx, resumeUrl, deadlineMs);
 	return items;
 }

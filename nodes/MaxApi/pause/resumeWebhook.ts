@@ -3,11 +3,12 @@
 // it query the awaited tasks; the run resumes once every task has ended or passed its deadline, with
 // one output item per input item, as polling outputs them. Until then it answers and the execution
 // stays waiting. Nothing in a callback's body is trusted: every status comes from Max API.
-import type {
-	IDataObject,
-	INodeExecutionData,
-	IWebhookFunctions,
-	IWebhookResponseData,
+import {
+	sleep,
+	type IDataObject,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { isTerminalStatus, type TaskData } from '../../shared/api';
@@ -25,7 +26,9 @@ import {
 } from '../helpers/taskBatch';
 import { TaskWaitTimeout } from '../helpers/waitForTask';
 import { CHECK_BODY } from './checkSchedule';
+import { N8N_WAIT_MARGIN_MS } from './pauseRun';
 import { finalItem, pauseRecordOf, ringOrder, type PauseRecord } from './pausedItems';
+import { armSweep, closeLedger, ledgerOf, type Ledger } from './taskLedger';
 
 interface Awaited {
 	itemIndex: number;
@@ -55,9 +58,11 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		});
 
 	const client = await MaxApiClient.connect(this);
+	const ledger = ledgerFor(this, awaited);
 	let start = 0;
 	const body = this.getBodyData();
-	if (body?.check !== CHECK_BODY.check) {
+	const isCheck = body?.check === CHECK_BODY.check;
+	if (!isCheck) {
 		const headers = this.getHeaderData();
 		const declaredLength = Number(headers['content-length']);
 		const parsed = parseCallbackBody(
@@ -83,6 +88,23 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const ended = (entry: Awaited) => entry.task !== undefined && isTerminalStatus(entry.task.status);
 	// Past its deadline, a task still running counts as timed out, once it has been asked one last time.
 	const settled = (entry: Awaited) => ended(entry) || now >= Date.parse(entry.record.deadline);
+	// What this process learnt from earlier callbacks (taskLedger.ts), and what it learns now.
+	const remember = () => {
+		for (const entry of awaited)
+			if (ended(entry)) ledger.ended.set(entry.record.taskId, entry.task!);
+	};
+	for (const entry of awaited) entry.task ??= ledger.ended.get(entry.record.taskId);
+	remember();
+	const waitFor = (entry: Awaited) => {
+		armSweep(ledger, sleep);
+		return answer(200, { received: true, waitingFor: entry.record.taskId });
+	};
+
+	// In the process that paused the run every callback comes here: a task not known to have ended
+	// will call back itself (or be found by the sweep), so a callback costs one query, its own.
+	const unknown = awaited.find((entry) => !ended(entry) && now < Date.parse(entry.record.deadline));
+	if (ledger.owner && !isCheck && unknown) return waitFor(unknown);
+
 	const limit = createLimiter(DEFAULT_MAX_PARALLEL_REQUESTS);
 	const ring = ringOrder(awaited, start);
 	// Walk the ring a few tasks at a time; stop at the first task still running before its deadline.
@@ -101,13 +123,15 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 				}),
 			),
 		);
+		remember();
 		const running = chunk.find((entry) => !settled(entry));
-		if (running) return answer(200, { received: true, waitingFor: running.record.taskId });
+		if (running) return waitFor(running);
 	}
 
 	// Every task has ended or is past its deadline: answer first (downloads can take longer than a
 	// callback sender waits), then resume the run with the results.
 	answer(200, { received: true, resumed: true });
+	closeLedger(ledger.executionId);
 	const limitDownloads = createLimiter(DEFAULT_MAX_PARALLEL_REQUESTS);
 	const outputs = await Promise.all(
 		items.map(
@@ -115,6 +139,12 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		),
 	);
 	return { noWebhookResponse: true, workflowData: splitByErrorOutput(this, outputs) };
+}
+
+/** This process's ledger of the waiting execution, kept until n8n itself would end the wait. */
+function ledgerFor(ctx: IWebhookFunctions, awaited: Awaited[]): Ledger {
+	const lastDeadline = Math.max(...awaited.map((entry) => Date.parse(entry.record.deadline)));
+	return ledgerOf(ctx.getExecutionId(), lastDeadline + N8N_WAIT_MARGIN_MS);
 }
 
 async function resumedItem(
