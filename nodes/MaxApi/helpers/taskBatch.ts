@@ -66,13 +66,13 @@ export interface BatchOptions {
 }
 
 /** The states of a batch's items: the job of each input item, or the error its parameters raised. */
-export function itemStates(
+function itemStates(
 	jobs: Array<TaskJob | NodeOperationError>,
 ): Array<ItemState | NodeOperationError> {
 	return jobs.map((job) => (job instanceof NodeOperationError ? job : { job, taskId: job.taskId }));
 }
 
-export function liveStates(states: Array<ItemState | NodeOperationError>): ItemState[] {
+function liveStates(states: Array<ItemState | NodeOperationError>): ItemState[] {
 	return states.filter((state): state is ItemState => !(state instanceof NodeOperationError));
 }
 
@@ -187,28 +187,12 @@ export async function runTaskBatch(
 	maxParallelRequests: number,
 	options: BatchOptions = {},
 ): Promise<INodeExecutionData[]> {
-	const continueOnFail = ctx.continueOnFail();
-
-	// Bad parameters anywhere stop the run before anything is sent or billed.
-	const invalid = jobs.find((job): job is NodeOperationError => job instanceof NodeOperationError);
-	if (invalid && !continueOnFail) throw invalid;
-
+	const { states, live, stopOthers, fail, throwFirstFailure } = startBatch(ctx, jobs);
 	const signal = ctx.getExecutionCancelSignal();
 	const requests = requestPool(maxParallelRequests);
 	// Downloads go to the CDN, not to Max API, and take far longer than a status query: with a pool of
 	// their own they never hold up the queries that notice the other tasks finishing.
 	const limitDownloads = createLimiter(maxParallelRequests);
-	// Without continueOnFail the first failure ends the run: no new submits, no more waiting.
-	const stopOthers = new AbortController();
-	signal?.addEventListener('abort', () => stopOthers.abort(), { once: true });
-
-	const states = itemStates(jobs);
-	const live = liveStates(states);
-
-	const fail = (state: ItemState, error: NodeError) => {
-		state.error = error;
-		if (!continueOnFail) stopOthers.abort();
-	};
 
 	const waiter = new TaskWaiter(stopOthers.signal);
 
@@ -264,12 +248,36 @@ export async function runTaskBatch(
 		}),
 	);
 
-	if (!continueOnFail) {
+	throwFirstFailure();
+	return states.map((state, itemIndex) => itemOutput(state, itemIndex));
+}
+
+/**
+ * What every batch starts with, polling or pausing: bad parameters anywhere stop the run before
+ * anything is sent or billed, and without Continue On Fail the first failure (or the editor's Stop)
+ * ends the run: no new submits, no more waiting, and the error lists every task id (nothing lost).
+ */
+export function startBatch(ctx: IExecuteFunctions, jobs: Array<TaskJob | NodeOperationError>) {
+	const continueOnFail = ctx.continueOnFail();
+	const invalid = jobs.find((job): job is NodeOperationError => job instanceof NodeOperationError);
+	if (invalid && !continueOnFail) throw invalid;
+
+	const stopOthers = new AbortController();
+	ctx
+		.getExecutionCancelSignal()
+		?.addEventListener('abort', () => stopOthers.abort(), { once: true });
+	const states = itemStates(jobs);
+	const live = liveStates(states);
+	const fail = (state: ItemState, error: NodeError) => {
+		state.error = error;
+		if (!continueOnFail) stopOthers.abort();
+	};
+	const throwFirstFailure = () => {
+		if (continueOnFail) return;
 		const failed = live.find((state) => state.error);
 		if (failed) throw withTaskList(failed.error!, live);
-	}
-
-	return states.map((state, itemIndex) => itemOutput(state, itemIndex));
+	};
+	return { states, live, stopOthers, fail, throwFirstFailure };
 }
 
 /** The output item of input item `itemIndex`: its task, results and error, as Continue On Fail shows them. */
@@ -320,7 +328,7 @@ export function timeoutError(
 }
 
 /** Adds to the error the id of every task this run created, so none is lost when the run fails. */
-export function withTaskList(error: NodeError, states: ItemState[]): NodeError {
+function withTaskList(error: NodeError, states: ItemState[]): NodeError {
 	const created = states.filter((state) => state.taskId && state.job.submit);
 	if (created.length > 0) {
 		const list = created

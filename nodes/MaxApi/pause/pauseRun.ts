@@ -7,13 +7,9 @@ import type { MaxApiClient } from '../../shared/transport/client';
 import { createLimiter } from '../helpers/limiter';
 import {
 	itemOutput,
-	itemStates,
-	liveStates,
+	startBatch,
 	submitAll,
 	timeoutError,
-	withTaskList,
-	type ItemState,
-	type NodeError,
 	type TaskJob,
 } from '../helpers/taskBatch';
 import { TaskWaitTimeout } from '../helpers/waitForTask';
@@ -37,28 +33,16 @@ export async function pauseRun(
 	maxParallelRequests: number,
 	resumeUrl: string,
 ): Promise<INodeExecutionData[]> {
-	const continueOnFail = ctx.continueOnFail();
-	const invalid = jobs.find((job): job is NodeOperationError => job instanceof NodeOperationError);
-	if (invalid && !continueOnFail) throw invalid;
-
-	const states = itemStates(
+	const { states, live, stopOthers, fail, throwFirstFailure } = startBatch(
+		ctx,
 		jobs.map((job) =>
 			job instanceof NodeOperationError || !job.submit || !job.wait
 				? job
 				: { ...job, submit: { ...job.submit, callBackUrl: resumeUrl } },
 		),
 	);
-	const live = liveStates(states);
-	const stopOthers = new AbortController();
-	const fail = (state: ItemState, error: NodeError) => {
-		state.error = error;
-		if (!continueOnFail) stopOthers.abort();
-	};
 	await submitAll(client, live, createLimiter(maxParallelRequests), fail, stopOthers.signal);
-	if (!continueOnFail) {
-		const failed = live.find((state) => state.error);
-		if (failed) throw withTaskList(failed.error!, live);
-	}
+	throwFirstFailure();
 
 	const awaited = new Set(live.filter((state) => !state.error && state.taskId && state.job.wait));
 	for (const state of live) {
