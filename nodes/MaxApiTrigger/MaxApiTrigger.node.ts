@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IDataObject,
 	type IHookFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -14,7 +13,8 @@ import { downloadTaskResults } from '../shared/download';
 import { findModel, MODEL_IDS } from '../shared/models';
 import { resultMedia, resultUrls, taskModel, taskToJson } from '../shared/taskOutput';
 import { MaxApiClient } from '../shared/transport/client';
-import { checkSecret, parseCallbackBody, type Rejection } from '../shared/callback';
+import { checkSecret, type Rejection } from '../shared/callback';
+import { callbackRequest } from '../shared/callbackRequest';
 import { verifyTask } from '../shared/verifyTask';
 
 /** How to get a callback to the Test URL while the editor listens (one run, then listening stops). */
@@ -153,12 +153,7 @@ export class MaxApiTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
-		const response = this.getResponseObject();
-		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
-			response.status(status).json(body);
-			return { noWebhookResponse: true };
-		};
+		const { answer, parseBody } = callbackRequest(this);
 		const reject = (rejection: Rejection, taskId?: string): IWebhookResponseData => {
 			// The reason goes to the log and to the caller; the token never does.
 			this.logger.warn(
@@ -176,13 +171,7 @@ export class MaxApiTrigger implements INodeType {
 		);
 		if (secretRejection) return reject(secretRejection);
 
-		const rawBody = (request as unknown as { rawBody?: Buffer }).rawBody;
-		const declaredLength = Number(this.getHeaderData()['content-length']);
-		const parsed = parseCallbackBody(
-			this.getBodyData(),
-			this.getHeaderData()['content-type'],
-			rawBody?.length ?? (Number.isFinite(declaredLength) ? declaredLength : undefined),
-		);
+		const parsed = parseBody();
 		if ('rejection' in parsed) return reject(parsed.rejection);
 		const claimed = parsed.task;
 

@@ -5,14 +5,13 @@
 // stays waiting. Nothing in a callback's body is trusted: every status comes from Max API.
 import {
 	sleep,
-	type IDataObject,
 	type INodeExecutionData,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { isTerminalStatus, type TaskData } from '../../shared/api';
-import { parseCallbackBody } from '../../shared/callback';
+import { callbackRequest } from '../../shared/callbackRequest';
 import { MaxApiClient } from '../../shared/transport/client';
 import { verifyTask } from '../../shared/verifyTask';
 import { DEFAULT_MAX_PARALLEL_REQUESTS } from '../descriptions/taskOptions';
@@ -38,11 +37,7 @@ interface Awaited {
 }
 
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const response = this.getResponseObject();
-	const answer = (status: number, body: IDataObject): IWebhookResponseData => {
-		response.status(status).json(body);
-		return { noWebhookResponse: true };
-	};
+	const { answer, parseBody } = callbackRequest(this);
 
 	// The items the paused run left in the execution (pausedItems.ts) are this webhook's input.
 	const items = (this.evaluateExpression('{{ $input.all() }}', 0) ?? []) as INodeExecutionData[];
@@ -63,13 +58,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const body = this.getBodyData();
 	const isCheck = body?.check === CHECK_BODY.check;
 	if (!isCheck) {
-		const headers = this.getHeaderData();
-		const declaredLength = Number(headers['content-length']);
-		const parsed = parseCallbackBody(
-			body,
-			headers['content-type'],
-			Number.isFinite(declaredLength) ? declaredLength : undefined,
-		);
+		const parsed = parseBody();
 		if ('rejection' in parsed)
 			return answer(parsed.rejection.status, { received: false, error: parsed.rejection.reason });
 		start = awaited.findIndex((entry) => entry.record.taskId === parsed.task.taskId);
