@@ -21,13 +21,20 @@ function log(line: string): void {
 	process.stdout.write(`[e2e pause] ${line}\n`);
 }
 
+interface WorkflowJson {
+	name: string;
+	nodes: Array<Record<string, unknown>>;
+	connections: Record<string, unknown>;
+	settings: Record<string, unknown>;
+}
+
 /** Manual Trigger → Code (one item per prompt) → Max API with the given parameters. */
 function workflow(
 	name: string,
 	credential: { id: string; name: string },
 	prompts: string[],
 	maxApi: Record<string, unknown>,
-) {
+): WorkflowJson {
 	return {
 		name,
 		nodes: [
@@ -431,13 +438,9 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (target) => {
 	let emulator: Emulator | undefined;
 	let n8n: N8nInstance | undefined;
+	let credential: { id: string; name: string };
 
-	afterAll(async () => {
-		await Promise.allSettled([n8n?.stop(), emulator?.close()]);
-	}, 60 * 1000);
-
-	test(
-		'a task that ends while every n8n process is down is found by the next callback: the run completes with every result',
+	beforeAll(
 		async () => {
 			const runtime = await runtimeFor(target);
 			const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maxapi-pause-pack-'));
@@ -449,35 +452,140 @@ describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (t
 				expectNodeTypes: [NODE_TYPE],
 				...startOptions(target),
 			});
-			const credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (restart)', {
+			credential = await n8n.createCredential(CREDENTIAL_TYPE, 'Max API (restart)', {
 				apiKey: EMULATOR_KEY,
 				baseUrl: emulator.url,
 			});
+		},
+		15 * 60 * 1000,
+	);
+
+	afterAll(async () => {
+		await Promise.allSettled([n8n?.stop(), emulator?.close()]);
+	}, 60 * 1000);
+
+	beforeEach(() => emulator!.reset());
+
+	/** Stops every n8n process, waits until each task's callback has failed, starts n8n again. */
+	async function restartMissing(taskIds: string[]) {
+		await n8n!.stopN8nProcesses();
+		log(`${target.label}: every n8n process stopped with the execution waiting`);
+		for (const taskId of taskIds) {
+			const lost = await answeredCallback(emulator!, taskId);
+			expect(lost.statusCode).toBeNull(); // nobody listened: Max API does not send it again
+			expect(lost.error).toMatch(/ECONNREFUSED/);
+		}
+		await n8n!.startN8nProcesses();
+		log(`${target.label}: n8n started again`);
+	}
+
+	test(
+		'a task that ends while every n8n process is down is found by the next callback: the run completes with every result',
+		async () => {
 			// The first task ends while n8n is down; the second after n8n is back (a restart takes 15-60 s here,
 			// the longer under load: the second task's 90 s leave room for it).
 			const prompts = ['early #latency:4000', 'late #latency:90000'];
-			const wf = await n8n.createWorkflow(
+			const wf = await n8n!.createWorkflow(
 				workflow('e2e: pause across a restart', credential, prompts, { waitMode: 'pause' }),
 			);
-			const executionId = await startPaused(n8n, wf.id);
+			const executionId = await startPaused(n8n!, wf.id);
+			const [early, late] = [...emulator!.tasks.values()];
+			await restartMissing([early.taskId]);
 
-			await n8n.stopN8nProcesses();
-			log(`${target.label}: every n8n process stopped with the execution waiting`);
-			const [early, late] = [...emulator.tasks.values()];
-			const lost = await answeredCallback(emulator, early.taskId);
-			expect(lost.statusCode).toBeNull(); // nobody listened: Max API does not send it again
-			expect(lost.error).toMatch(/ECONNREFUSED/);
-
-			await n8n.startN8nProcesses();
-			log(`${target.label}: n8n started again`);
-			const done = await finished(n8n, executionId, 150_000);
+			const done = await finished(n8n!, executionId, 150_000);
 			const items = maxApiItems(done);
 			expect(items.map((item) => item.json.taskId)).toEqual([early.taskId, late.taskId]);
 			expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
 			for (const item of items) expect(Object.keys(item.binary ?? {})).toEqual(['data']);
-			expect(emulator.callbacks.find((c) => c.taskId === late.taskId)!.statusCode).toBe(200);
-			expect(emulator.stats().submits).toBe(2);
+			expect(emulator!.callbacks.find((c) => c.taskId === late.taskId)!.statusCode).toBe(200);
+			expect(emulator!.stats().submits).toBe(2);
 		},
 		6 * 60 * 1000,
 	);
+
+	// Every callback is lost, so nothing runs the node again: n8n ends the wait itself after the
+	// deadline (pauseRun.ts: N8N_WAIT_MARGIN_MS) and outputs each awaited item as its task's id with
+	// status UNKNOWN. The workflow recovers them with Max API → Get after an IF on that status
+	// (README: Long tasks and queue mode): every result, nothing submitted twice.
+	test(
+		'every task ends while n8n is down: n8n ends the wait after the deadline and a Get on the UNKNOWN items recovers every result',
+		async () => {
+			const prompts = ['first #latency:3000', 'second #latency:5000'];
+			const wf = await n8n!.createWorkflow(
+				withRecovery(
+					workflow('e2e: pause, every callback lost', credential, prompts, {
+						waitMode: 'pause',
+						options: { timeout: 10 },
+					}),
+					credential,
+				),
+			);
+			const started = Date.now();
+			const executionId = await startPaused(n8n!, wf.id);
+			const taskIds = [...emulator!.tasks.values()].map((task) => task.taskId);
+			await restartMissing(taskIds);
+
+			const done = await untilStatus(n8n!, executionId, ['success', 'error', 'crashed'], 330_000);
+			log(
+				`${target.label}: the run ended ${done.status} ${Date.now() - started} ms after it started`,
+			);
+			expect(done.status).toBe('success');
+			expect(maxApiItems(done).map((item) => item.json.status)).toEqual(['UNKNOWN', 'UNKNOWN']);
+			const recovered = done.data!.resultData.runData[RECOVER][0].data!.main[0]!;
+			expect(recovered.map((item) => item.json.taskId)).toEqual(taskIds);
+			expect(recovered.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+			for (const item of recovered) expect(Object.keys(item.binary ?? {})).toEqual(['data']);
+			expect(emulator!.stats().submits).toBe(2);
+		},
+		8 * 60 * 1000,
+	);
 });
+
+const RECOVER = 'Get What n8n Gave Up On';
+
+/** Adds IF (status is UNKNOWN) → Max API Get (wait, download) after the workflow's Max API node. */
+function withRecovery(wf: ReturnType<typeof workflow>, credential: { id: string; name: string }) {
+	wf.nodes.push(
+		{
+			id: 'i',
+			name: 'Wait Ended Unknown?',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2,
+			position: [600, 0],
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict' },
+					conditions: [
+						{
+							id: 'unknown',
+							leftValue: '={{ $json.status }}',
+							rightValue: 'UNKNOWN',
+							operator: { type: 'string', operation: 'equals' },
+						},
+					],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		{
+			id: 'g',
+			name: RECOVER,
+			type: NODE_TYPE,
+			typeVersion: 1.1,
+			position: [800, 0],
+			parameters: {
+				resource: 'task',
+				operation: 'get',
+				taskId: '={{ $json.taskId }}',
+				waitForCompletion: true,
+			},
+			credentials: { [CREDENTIAL_TYPE]: credential },
+		},
+	);
+	Object.assign(wf.connections, {
+		'Max API': { main: [[{ node: 'Wait Ended Unknown?', type: 'main', index: 0 }]] },
+		'Wait Ended Unknown?': { main: [[{ node: RECOVER, type: 'main', index: 0 }], []] },
+	});
+	return wf;
+}
