@@ -13,7 +13,9 @@
 import type { TaskData } from '../../shared/api';
 
 /** A sweep waits at least this long after the last callback that left the run waiting. */
-export const MIN_SWEEP_DELAY_MS = 30_000;
+export const MIN_SWEEP_DELAY_MS = 10_000;
+/** ...and at least this share of the time the run has waited so far. */
+export const SWEEP_DELAY_SHARE = 0.5;
 
 export interface LedgerOwner {
 	pausedAt: number;
@@ -73,9 +75,10 @@ export function closeLedger(executionId: string): void {
 }
 
 /**
- * The owner asks for a sweep once the callbacks have stopped for as long as the run has waited so
- * far (at least MIN_SWEEP_DELAY_MS): a late task costs a query at doubling intervals, not one per
- * callback, and a callback that was lost delays the run by about its own duration, not to the deadline.
+ * The owner asks for a sweep once the callbacks have stopped for half as long as the run has waited
+ * so far (at least MIN_SWEEP_DELAY_MS): a late task costs a query at growing intervals, not one per
+ * callback, and a lost callback delays the run by about half its task's time, not to the deadline.
+ * (n8n busy with a burst of callbacks can leave some unanswered: measured in BENCHMARKS.md, pause.)
  */
 export function armSweep(
 	ledger: Ledger,
@@ -85,7 +88,7 @@ export function armSweep(
 	const { owner } = ledger;
 	if (!owner) return;
 	const generation = ++ledger.sweepGeneration;
-	const delayMs = Math.max(MIN_SWEEP_DELAY_MS, now - owner.pausedAt);
+	const delayMs = Math.max(MIN_SWEEP_DELAY_MS, SWEEP_DELAY_SHARE * (now - owner.pausedAt));
 	void sleep(delayMs).then(async () => {
 		if (ledger.sweepGeneration !== generation || ledgers.get(ledger.executionId) !== ledger) return;
 		await owner.sweep();
