@@ -20,7 +20,7 @@
 const { startEmulatorProcess, request } = require('../lib/emulator-process');
 const { peakFigures, peaksAgainstControl } = require('../lib/n8n-memory');
 const { repeatRuns, taskMetrics } = require('../lib/util');
-const { startRealN8n, node, main, itemsCode } = require('./realn8n');
+const { startRealN8n, emulatorCredential, maxApiWorkflow } = require('./realn8n');
 
 function workflow(
 	n,
@@ -31,30 +31,13 @@ function workflow(
 		...(expectedSeconds !== undefined ? { expectedDuration: expectedSeconds } : {}),
 		...(download ? {} : { downloadImages: false }),
 	};
-	return {
+	return maxApiWorkflow({
 		name: `bench memory N=${n} ${resolution}${download ? '' : ' no download'}`,
-		nodes: [
-			node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
-			node('Prompts', 'n8n-nodes-base.code', 2, { jsCode: itemsCode(n, label) }),
-			node(
-				'Max API',
-				'n8n-nodes-maxapi.maxApi',
-				1,
-				{
-					resource: 'image',
-					operation: 'textToImage',
-					prompt: '={{ $json.prompt }}',
-					ratio: '16:9',
-					resolution,
-					n: 1,
-					options,
-				},
-				{ credentials: { maxApi: { id: credentialId, name: 'Max API (bench)' } } },
-			),
-		],
-		connections: { Start: main('Prompts'), Prompts: main('Max API') },
-		settings: { executionOrder: 'v1' },
-	};
+		n,
+		label,
+		credentialId,
+		parameters: { ratio: '16:9', resolution, n: 1, options },
+	});
 }
 
 async function execute(n8n, workflowId, n, timeoutMs, { download = true } = {}) {
@@ -77,12 +60,7 @@ async function runOnce(ctx, { emu, n }) {
 	const instance = await startRealN8n(ctx, { inspector: true });
 	try {
 		const { n8n } = instance;
-		const credentialId = (
-			await n8n.createCredential('maxApi', 'Max API (bench)', {
-				apiKey: emu.apiKey,
-				baseUrl: emu.url,
-			})
-		).id;
+		const credentialId = await emulatorCredential(n8n, emu);
 		const warm = await n8n.createWorkflow(
 			workflow(1, credentialId, { label: 'warm-up #latency:0', resolution: '1k' }),
 		);

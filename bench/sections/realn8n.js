@@ -2,7 +2,8 @@
 // A real n8n 2.41.1 (scripts/n8n-server.js) with the packed package installed as a user has it,
 // binary data in filesystem mode. The "memory" section starts a fresh one for every measured run
 // (n8n does not give memory back after a batch of large images, so a reused instance's "idle"
-// RSS would hide the next run's peak); the "nocode" section uses one for all its runs.
+// RSS would hide the next run's peak); the "nocode", "pause" and "triggerRate" sections use one for
+// all their runs ("triggerRate" one in regular and one in queue mode).
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
@@ -27,8 +28,13 @@ async function prepare(ctx) {
 	return prepared;
 }
 
-/** Starts a real n8n; resolves to { n8n, runtime, inspectPort, stop }. Stopped by the bench's cleanup if the caller fails. */
-async function startRealN8n(ctx, { inspector = false } = {}) {
+/**
+ * Starts a real n8n; resolves to { n8n, runtime, inspectPort, stop }. Stopped by the bench's cleanup if
+ * the caller fails. `queue` ({ workers, workerConcurrency }) starts n8n's queue mode (Redis,
+ * PostgreSQL, main, workers and a webhook process; binary data in the database, as queue mode needs);
+ * `env` adds to or overrides n8n's environment.
+ */
+async function startRealN8n(ctx, { inspector = false, queue, env = {} } = {}) {
 	const { runtime, packageTgz } = await prepare(ctx);
 	const { startN8n, freePort } = require(path.join(REPO, 'scripts', 'n8n-server.js'));
 	const started = Date.now();
@@ -38,12 +44,17 @@ async function startRealN8n(ctx, { inspector = false } = {}) {
 		runtime,
 		packageTgz,
 		nodeArgs: inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [],
-		env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_LOG_LEVEL: 'warn' },
+		env: {
+			...(queue ? {} : { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' }),
+			N8N_LOG_LEVEL: 'warn',
+			...env,
+		},
 		expectNodeTypes: ['n8n-nodes-maxapi.maxApi'],
+		...(queue ? { mode: 'queue', ...queue } : {}),
 	});
 	const unregister = register('n8n', () => n8n.stop());
 	ctx.log(
-		`real n8n ${runtime.n8nVersion} (Node ${runtime.nodeVersion}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${n8n.url}, pid ${n8n.pid}`,
+		`real n8n ${runtime.n8nVersion} (Node ${runtime.nodeVersion})${queue ? ' in queue mode' : ''} ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${n8n.url}, pid ${n8n.pid}`,
 	);
 	return {
 		n8n,
@@ -54,6 +65,16 @@ async function startRealN8n(ctx, { inspector = false } = {}) {
 			await n8n.stop();
 		},
 	};
+}
+
+/** A Max API credential in the n8n for the emulator (`extra`: more fields, e.g. callbackToken); resolves to its id. */
+async function emulatorCredential(n8n, emu, extra = {}) {
+	const credential = await n8n.createCredential('maxApi', 'Max API (bench)', {
+		apiKey: emu.apiKey,
+		baseUrl: emu.url,
+		...extra,
+	});
+	return credential.id;
 }
 
 let position = 0;
@@ -79,4 +100,29 @@ const main = (...targets) => ({
 const itemsCode = (n, label) =>
 	`return Array.from({ length: ${n} }, (_, i) => ({ json: { prompt: ${JSON.stringify(label)} + ' ' + i } }));`;
 
-module.exports = { startRealN8n, node, main, itemsCode };
+/** Manual Trigger → Code (N items with a prompt each) → Max API (Text to Image with `parameters`). */
+function maxApiWorkflow({ name, n, label, credentialId, typeVersion = 1, parameters }) {
+	return {
+		name,
+		nodes: [
+			node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
+			node('Prompts', 'n8n-nodes-base.code', 2, { jsCode: itemsCode(n, label) }),
+			node(
+				'Max API',
+				'n8n-nodes-maxapi.maxApi',
+				typeVersion,
+				{
+					resource: 'image',
+					operation: 'textToImage',
+					prompt: '={{ $json.prompt }}',
+					...parameters,
+				},
+				{ credentials: { maxApi: { id: credentialId, name: 'Max API (bench)' } } },
+			),
+		],
+		connections: { Start: main('Prompts'), Prompts: main('Max API') },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+module.exports = { startRealN8n, emulatorCredential, maxApiWorkflow, node, main, itemsCode };

@@ -20,7 +20,7 @@ const path = require('path');
 const { startEmulatorProcess } = require('../lib/emulator-process');
 const { peakFigures, peaksAgainstControl } = require('../lib/n8n-memory');
 const { repeatRuns, taskMetrics, MB } = require('../lib/util');
-const { startRealN8n, node, main } = require('./realn8n');
+const { startRealN8n, emulatorCredential, node, main } = require('./realn8n');
 
 function videoWorkflow(credentialId, { download, expectedSeconds }) {
 	return {
@@ -151,12 +151,7 @@ async function runOnce(ctx, { emu, videoBytes }) {
 	const instance = await startRealN8n(ctx, { inspector: true });
 	try {
 		const { n8n } = instance;
-		const credentialId = (
-			await n8n.createCredential('maxApi', 'Max API (bench)', {
-				apiKey: emu.apiKey,
-				baseUrl: emu.url,
-			})
-		).id;
+		const credentialId = await emulatorCredential(n8n, emu);
 		const warm = await n8n.createWorkflow(warmWorkflow(credentialId));
 		const expectedSeconds = ctx.L / 1000;
 		const control = await n8n.createWorkflow(
