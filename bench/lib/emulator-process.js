@@ -78,6 +78,10 @@ async function startEmulatorProcess(options) {
 		stats: () => control('GET', 'stats'),
 		reset: () => control('POST', 'reset', {}),
 		callbacks: () => control('GET', 'callbacks'),
+		/** The last 10,000 requests the emulator received: { method, path, time, status, fault }. */
+		requests: () => control('GET', 'requests'),
+		/** A task made without a submit (createTask's options, e.g. { prompt, status: 'SUCCESS' }); resolves to its id. */
+		createTask: async (options) => (await control('POST', 'tasks', options)).taskId,
 		stop: async () => {
 			await stop();
 			unregister();

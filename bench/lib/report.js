@@ -196,4 +196,4 @@ function table(rows, ctx) {
 	return lines.join('\n');
 }
 
-module.exports = { table, summarize, LABELS, labelOf };
+module.exports = { table, summarize, LABELS, labelOf, fmt, verdict };
