@@ -9,16 +9,19 @@
  *   npm run bench -- --only node,callbacks         # some sections only
  *   npm run bench -- --only node --repeats 1 --no-write   # the node rows at both latencies, once
  *   npm run bench -- --only video --repeats 1      # the video download row only
+ *   npm run bench -- --only pause --repeats 1 --no-write   # Pause Until Callback in a real n8n
  *
  * Options (flags, or the env variable in brackets):
  *   --latency-ms <ms>     generation latency L of every emulated task (BENCH_LATENCY_MS, default 3000)
  *   --real-latency-ms <ms> the node section runs its rows again at this realistic L, the catalog's GPT Image 2
  *                         taking 15-60 s (BENCH_REAL_LATENCY_MS, default 20000; 0: not run)
  *   --repeats <k>         runs per row; the table shows medians (BENCH_REPEATS, default 3)
- *   --only <list>         sections: node,callbacks,reference,nocode,memory,video,package (BENCH_ONLY, default all)
+ *   --only <list>         sections: node,callbacks,reference,nocode,memory,video,pause,package
+ *                         (BENCH_ONLY, default all). pause: Wait Mode = Pause Until Callback in a real n8n
  *   --node-options <json> more options of the Max API node in the node rows, for diagnosis, e.g.
  *                         '{"maxParallelRequests":20}' or '{"downloadImages":false}' (the rows say so)
- *   --sizes <list>        N for node, callbacks and reference (default 1,10,100,1000 for node, 1,10,100 for the others)
+ *   --sizes <list>        N for node, callbacks, reference and pause (default 1,10,100,1000 for node, 1,10,100
+ *                         for the others)
  *   --reference-max-n <n> largest N the sequential reference strategy really runs; larger N are
  *                         extrapolated from the largest one run (default 10: N=100 would take ~5 min)
  *   --nocode-sizes <list> N for the no-code workflow in a real n8n (default 1,10,100)
@@ -44,7 +47,16 @@ const { REPO } = require('./lib/ts-require');
 const { installSignalHandlers, stopAll } = require('./lib/cleanup');
 const { table } = require('./lib/report');
 
-const SECTIONS = ['node', 'callbacks', 'reference', 'nocode', 'memory', 'video', 'package'];
+const SECTIONS = [
+	'node',
+	'callbacks',
+	'reference',
+	'nocode',
+	'memory',
+	'video',
+	'pause',
+	'package',
+];
 
 function parseArgs(argv) {
 	const args = {};
@@ -241,14 +253,26 @@ async function main() {
 	const rows = [];
 	const failures = [];
 	// Order: in-process sections first, then the real n8n ones.
-	const order = ['node', 'callbacks', 'reference', 'memory', 'video', 'nocode', 'package'].filter(
-		(s) => only.includes(s),
-	);
+	const order = [
+		'node',
+		'callbacks',
+		'reference',
+		'memory',
+		'video',
+		'nocode',
+		'pause',
+		'package',
+	].filter((s) => only.includes(s));
+	// Sections with a table of their own (other columns than the main table's): their tables, in order.
+	const ownTables = [];
 	try {
 		for (const section of order) {
 			ctx.log(`section ${section}...`);
 			try {
-				rows.push(...(await require(`./sections/${section}`).run(ctx)));
+				const module = require(`./sections/${section}`);
+				const sectionRows = await module.run(ctx);
+				if (module.table) ownTables.push(module.table(sectionRows, ctx));
+				else rows.push(...sectionRows);
 			} catch (error) {
 				failures.push(`${section}: ${error.message}`);
 				ctx.log(`section ${section} FAILED: ${error.stack || error.message}`);
@@ -283,9 +307,9 @@ async function main() {
 		`- Load average (1 min) during the run: ${loadRange(ctx)}`,
 		machine(ctx),
 		'',
-		table(rows, ctx),
-		'',
-		"Requests per task count the submit and the status queries (for callbacks: the trigger's verification query); downloads are counted apart. " +
+		...(rows.length ? [table(rows, ctx), ''] : []),
+		...ownTables.flatMap((own) => [own, '']),
+		"Requests per task count the submit and the status queries (for callbacks: the trigger's verification query; for pause: the resume's verification and status queries); downloads are counted apart. " +
 			'Detection delay = first query that saw the task finished − the moment it finished at the emulator. ' +
 			"Peak RSS of the in-process rows is the bench process's (n8n-core engine + node; emulator not included); the memory and video rows are the n8n process's.",
 		...(failures.length ? ['', '**Sections that failed:**', ...failures.map((f) => `- ${f}`)] : []),
