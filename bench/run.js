@@ -9,19 +9,23 @@
  *   npm run bench -- --only node,callbacks         # some sections only
  *   npm run bench -- --only node --repeats 1 --no-write   # the node rows at both latencies, once
  *   npm run bench -- --only video --repeats 1      # the video download row only
- *   npm run bench -- --only pause --repeats 1 --no-write   # Pause Until Callback in a real n8n
+ *   npm run bench -- --only pause,triggerRate --repeats 1 --no-write   # the real-n8n callback sections
  *
  * Options (flags, or the env variable in brackets):
  *   --latency-ms <ms>     generation latency L of every emulated task (BENCH_LATENCY_MS, default 3000)
  *   --real-latency-ms <ms> the node section runs its rows again at this realistic L, the catalog's GPT Image 2
  *                         taking 15-60 s (BENCH_REAL_LATENCY_MS, default 20000; 0: not run)
  *   --repeats <k>         runs per row; the table shows medians (BENCH_REPEATS, default 3)
- *   --only <list>         sections: node,callbacks,reference,nocode,memory,video,pause,package
- *                         (BENCH_ONLY, default all). pause: Wait Mode = Pause Until Callback in a real n8n
+ *   --only <list>         sections: node,callbacks,reference,nocode,memory,video,pause,triggerRate,package
+ *                         (BENCH_ONLY, default all). pause: Wait Mode = Pause Until Callback in a real n8n;
+ *                         triggerRate: callbacks per second into an active Max API Trigger workflow next to
+ *                         n8n's Webhook node, regular and queue mode
  *   --node-options <json> more options of the Max API node in the node rows, for diagnosis, e.g.
  *                         '{"maxParallelRequests":20}' or '{"downloadImages":false}' (the rows say so)
  *   --sizes <list>        N for node, callbacks, reference and pause (default 1,10,100,1000 for node, 1,10,100
  *                         for the others)
+ *   --rate-callbacks <n>  callbacks per round of the triggerRate section (default 200; max(2, repeats) rounds
+ *                         of the trigger and of the Webhook node, alternating, per n8n mode)
  *   --reference-max-n <n> largest N the sequential reference strategy really runs; larger N are
  *                         extrapolated from the largest one run (default 10: N=100 would take ~5 min)
  *   --nocode-sizes <list> N for the no-code workflow in a real n8n (default 1,10,100)
@@ -55,6 +59,7 @@ const SECTIONS = [
 	'memory',
 	'video',
 	'pause',
+	'triggerRate',
 	'package',
 ];
 
@@ -80,6 +85,7 @@ function parseArgs(argv) {
 		'nocode-sizes',
 		'memory-sizes',
 		'video-sizes',
+		'rate-callbacks',
 		'max-minutes',
 		'write',
 		'no-write',
@@ -227,6 +233,10 @@ async function main() {
 		nocodeSizes: list(args['nocode-sizes'] ?? '1,10,100', '--nocode-sizes'),
 		memorySizes: list(args['memory-sizes'] ?? '10,20', '--memory-sizes'),
 		videoSizes: list(args['video-sizes'] ?? '30,300', '--video-sizes'),
+		rateCallbacks: number(args['rate-callbacks'] ?? 200, '--rate-callbacks', {
+			min: 1,
+			integer: true,
+		}),
 		deadline: started + maxMinutes * 60_000,
 		timeLeft: () => Date.now() < ctx.deadline,
 		log: (line) =>
@@ -261,6 +271,7 @@ async function main() {
 		'video',
 		'nocode',
 		'pause',
+		'triggerRate',
 		'package',
 	].filter((s) => only.includes(s));
 	// Sections with a table of their own (other columns than the main table's): their tables, in order.
