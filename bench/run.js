@@ -274,16 +274,20 @@ async function main() {
 		'triggerRate',
 		'package',
 	].filter((s) => only.includes(s));
-	// Sections with a table of their own (other columns than the main table's): their tables, in order.
+	// Sections with a table of their own (other columns than the main table's): their tables, in order,
+	// and their rows for --json.
 	const ownTables = [];
+	const ownRows = {};
 	try {
 		for (const section of order) {
 			ctx.log(`section ${section}...`);
 			try {
 				const module = require(`./sections/${section}`);
 				const sectionRows = await module.run(ctx);
-				if (module.table) ownTables.push(module.table(sectionRows, ctx));
-				else rows.push(...sectionRows);
+				if (module.table) {
+					ownTables.push(module.table(sectionRows, ctx));
+					ownRows[section] = sectionRows;
+				} else rows.push(...sectionRows);
 			} catch (error) {
 				failures.push(`${section}: ${error.message}`);
 				ctx.log(`section ${section} FAILED: ${error.stack || error.message}`);
@@ -336,7 +340,7 @@ async function main() {
 	if (typeof args.json === 'string') {
 		fs.writeFileSync(
 			path.resolve(args.json),
-			`${JSON.stringify({ startedAt: new Date(started).toISOString(), L: ctx.L, realL: ctx.realL, repeats: ctx.repeats, load: ctx.info.load, rows, failures }, null, 2)}\n`,
+			`${JSON.stringify({ startedAt: new Date(started).toISOString(), L: ctx.L, realL: ctx.realL, repeats: ctx.repeats, load: ctx.info.load, rows, sections: ownRows, failures }, null, 2)}\n`,
 		);
 		ctx.log(`raw figures written to ${path.resolve(args.json)}`);
 	}
