@@ -24,7 +24,7 @@
  *                         '{"maxParallelRequests":20}' or '{"downloadImages":false}' (the rows say so)
  *   --sizes <list>        N for node, callbacks, reference and pause (default 1,10,100,1000 for node, 1,10,100
  *                         for the others)
- *   --rate-callbacks <n>  callbacks per round of the triggerRate section (default 200; max(2, repeats) rounds
+ *   --rate-callbacks <n>  callbacks per round of the triggerRate section (default 100; max(2, repeats) rounds
  *                         of the trigger and of the Webhook node, alternating, per n8n mode)
  *   --reference-max-n <n> largest N the sequential reference strategy really runs; larger N are
  *                         extrapolated from the largest one run (default 10: N=100 would take ~5 min)
@@ -233,7 +233,7 @@ async function main() {
 		nocodeSizes: list(args['nocode-sizes'] ?? '1,10,100', '--nocode-sizes'),
 		memorySizes: list(args['memory-sizes'] ?? '10,20', '--memory-sizes'),
 		videoSizes: list(args['video-sizes'] ?? '30,300', '--video-sizes'),
-		rateCallbacks: number(args['rate-callbacks'] ?? 200, '--rate-callbacks', {
+		rateCallbacks: number(args['rate-callbacks'] ?? 100, '--rate-callbacks', {
 			min: 1,
 			integer: true,
 		}),

@@ -5,7 +5,7 @@
 // the webhook process, which answers and queues the run for the worker).
 //
 // Rounds alternate trigger, webhook, trigger, webhook… (max(2, --repeats) of each), each of
-// --rate-callbacks POSTs (default 200). The callbacks are for real emulator tasks (made finished at the
+// --rate-callbacks POSTs (default 100). The callbacks are for real emulator tasks (made finished at the
 // emulator, their bodies the emulator's own task envelopes), since the trigger asks Max API about each
 // (one GET). The trigger runs with Verify With Max API on (its default) and Download Results off: the
 // Webhook node downloads nothing either. Then two rounds for diagnosis, once each: the trigger without
