@@ -12,6 +12,7 @@ import * as image from './actions/image';
 import { subtitleExpression } from './actions/operations';
 import { router } from './actions/router';
 import { resumeWebhook } from './pause/resumeWebhook';
+import { serveInputFile } from './pause/serveInputFile';
 import * as task from './actions/task';
 import * as video from './actions/video';
 
@@ -24,6 +25,17 @@ const RESUME_WEBHOOKS: INodeTypeDescription['webhooks'] = [
 	{
 		name: 'default',
 		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		path: '',
+		restartWebhook: true,
+		ndvHideUrl: true,
+		ndvHideMethod: true,
+	},
+	// Image Source "Binary Data": Max API downloads the source files from the waiting execution with
+	// GETs at the same resume URL (signed parameters name the file); they never resume it.
+	{
+		name: 'default',
+		httpMethod: 'GET',
 		responseMode: 'onReceived',
 		path: '',
 		restartWebhook: true,
@@ -82,6 +94,8 @@ export class MaxApi implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		// n8n routes by method: a GET is a download of a source file, a POST a callback.
+		if (this.getRequestObject().method === 'GET') return await serveInputFile.call(this);
 		return await resumeWebhook.call(this);
 	}
 }

@@ -5,6 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { SubmitBody, TaskData } from './api';
 import { findModel, type MediaType, type ModelInput, type ModelSpec } from './models';
+import { tookServedFiles } from './servedFiles';
 
 /** Model fields copied into the item when the task has them (prompt, ratio, resolution and n always are). */
 const EXTRA_INPUT_KEYS = ['imageUrls', 'mediaUrls', 'duration', 'mode', 'fallback'] as const;
@@ -84,7 +85,16 @@ function isEnded(status: string): boolean {
 const NOT_CHARGED = 'Failed tasks are not charged.';
 
 /** Why a task did not succeed, and what to do, in words a user can act on. */
-export function explainTaskEnd(task: Pick<TaskData, 'status' | 'failure_reason'>): string {
+export function explainTaskEnd(
+	task: Pick<TaskData, 'status' | 'failure_reason' | 'input'>,
+): string {
+	const because = explainStatus(task);
+	if (task.status !== 'FAILURE' || !tookServedFiles(task.input)) return because;
+	// Max API gives no reason for a file it could not download: say what is likely, and that it is free.
+	return `${because} This task's source files were served by this n8n (Image Source "Binary Data"): if Max API could not download them (n8n not reachable from the internet at its WEBHOOK_URL, a proxy or firewall refusing Max API, or a file type the model does not take), the task fails this way. Check that the resume URL of a test execution opens from outside your network, or give the files as public URLs.`;
+}
+
+function explainStatus(task: Pick<TaskData, 'status' | 'failure_reason'>): string {
 	if (task.status === 'TIMEOUT') {
 		return `The task timed out at Max API. Run it again to try once more: that creates a new task, billed if it succeeds. ${NOT_CHARGED}`;
 	}

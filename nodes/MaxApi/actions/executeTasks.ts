@@ -5,6 +5,7 @@ import { maxParallelRequests, parameterError, requestTimeoutMs } from '../descri
 import { runTaskBatch, type TaskJob } from '../helpers/taskBatch';
 import { isToolMode } from '../helpers/toolMode';
 import { pauseRun } from '../pause/pauseRun';
+import { fileSigningKey, servedFilesOf, withServedFileUrls } from '../pause/servedFileJobs';
 import { pauseResumeUrl } from '../pause/waitModeOf';
 
 /**
@@ -27,7 +28,18 @@ export async function executeTasks(
 		}
 	});
 	const resumeUrl = pauseResumeUrl(ctx, jobs, client);
-	if (resumeUrl) return await pauseRun(ctx, client, jobs, maxParallelRequests(ctx), resumeUrl);
+	if (resumeUrl) {
+		// Files from binary data: their URLs at this execution are known only now.
+		const withUrls = jobs.some((job) => servedFilesOf(job))
+			? withServedFileUrls(
+					jobs,
+					resumeUrl,
+					ctx.getExecutionId(),
+					await fileSigningKey(ctx, resumeUrl),
+				)
+			: jobs;
+		return await pauseRun(ctx, client, withUrls, maxParallelRequests(ctx), resumeUrl);
+	}
 	// An AI Agent tool reports a task that ended without results to the model as a result, not an error.
 	return await runTaskBatch(ctx, client, jobs, maxParallelRequests(ctx), {
 		endedTasksAsOutput: isToolMode(ctx),

@@ -20,10 +20,15 @@ import { buildModelInput, fieldDefault } from '../../shared/models/input';
 import type { MaxApiClient } from '../../shared/transport/client';
 import { modelFieldProperties } from '../descriptions/modelFields';
 import { jobSettings, optionsCollection, readTaskOptions } from '../descriptions/taskOptions';
+import { imageSourceProperties, readImageSource } from '../descriptions/imageSource';
 import { waitModeProperties } from '../descriptions/waitMode';
+import { readServedFiles, type ServedFiles, type ServedJob } from '../pause/servedFileJobs';
 import type { TaskJob } from '../helpers/taskBatch';
 import { submitBody } from '../helpers/submitBody';
 import { executeTasks } from './executeTasks';
+
+/** The operations that take source files: their files may come from URLs or binary data (Image Source). */
+const TAKES_SOURCE_FILES: readonly GenerationOperation[] = ['imageToImage', 'imageToVideo'];
 
 const RESULT_WORDS: Record<GenerationOperation, string> = {
 	textToImage: 'images',
@@ -45,6 +50,8 @@ export function generationProperties(
 		description: `Whether to wait until the ${RESULT_WORDS[operation]} are ready and output them. Off: output the task ID at once (use Get Task or a Max API Trigger later).`,
 	};
 	return updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, [
+		// Before the URL fields, whose display depends on it.
+		...(TAKES_SOURCE_FILES.includes(operation) ? imageSourceProperties : []),
 		...modelFieldProperties(operation),
 		waitForCompletion,
 		...waitModeProperties,
@@ -80,12 +87,36 @@ function readGenerationJob(
 ): TaskJob {
 	const model = readModel(ctx, itemIndex, operation);
 	const options = readTaskOptions(ctx, itemIndex);
+	const fromBinary =
+		TAKES_SOURCE_FILES.includes(operation) && readImageSource(ctx, itemIndex) === 'binary';
+	let servedFiles: ServedFiles | undefined;
 	// A field hidden from the panel reads as its start value, which is the same for every model.
-	const input = buildModelInput(model, ctx.getNodeParameter('prompt', itemIndex), (field) =>
-		ctx.getNodeParameter(field.key, itemIndex, fieldDefault(field)),
-	);
+	const input = buildModelInput(model, ctx.getNodeParameter('prompt', itemIndex), (field) => {
+		if (fromBinary && field.kind === 'urls') {
+			const { urls, served } = readServedFiles(ctx, itemIndex, model, field);
+			servedFiles = served;
+			return urls;
+		}
+		return ctx.getNodeParameter(field.key, itemIndex, fieldDefault(field));
+	});
 	const submit = submitBody(model.id, input, options, client);
-	return { itemIndex, submit, ...jobSettings(ctx, itemIndex, options, model.timing) };
+	const settings = jobSettings(ctx, itemIndex, options, model.timing);
+	if (servedFiles && !settings.wait) {
+		// The files are served only while the execution waits for the task.
+		throw new InvalidParameter(
+			'Wait for Completion',
+			'Image Source "Binary Data" needs Wait for Completion: this n8n serves the files to Max API while the run waits for its task',
+			'Turn on Wait for Completion, or set Image Source to URLs.',
+			model.name,
+		);
+	}
+	const job: ServedJob = {
+		itemIndex,
+		submit,
+		...settings,
+		...(servedFiles ? { servedFiles } : {}),
+	};
+	return job;
 }
 
 export async function executeGeneration(

@@ -197,7 +197,14 @@ function fieldPropertyOutsideTool(
 		case 'urls':
 			// Not `required` for n8n: with a model chosen by expression every model's variant shows, and n8n
 			// would refuse to start until all were filled. The node checks it before anything is sent.
-			return { ...base, type: 'string', typeOptions: { rows: 2 }, placeholder: field.placeholder };
+			// Hidden when the files come from binary data (Image Source; absent in saved workflows = URLs).
+			return {
+				...base,
+				displayOptions: { show: { ...base.displayOptions.show, imageSource: ['url'] } },
+				type: 'string',
+				typeOptions: { rows: 2 },
+				placeholder: field.placeholder,
+			};
 		case 'flag':
 			return { ...base, type: 'boolean' };
 	}

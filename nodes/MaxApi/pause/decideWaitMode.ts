@@ -17,6 +17,11 @@ export interface WaitModeFacts {
 	userCallbackUrl: boolean;
 	/** An AI Agent tool call: it cannot pause the agent's execution. */
 	toolMode: boolean;
+	/**
+	 * The first item whose files come from binary data (Image Source "Binary Data"), and its model's
+	 * name: the run must pause, since the files are served only while it waits.
+	 */
+	servesFiles?: { itemIndex: number; model: string };
 }
 
 /**
@@ -24,6 +29,7 @@ export interface WaitModeFacts {
  * URL). An explicit `pause` that cannot work is an error before anything is submitted.
  */
 export function decideWaitMode(facts: WaitModeFacts): 'poll' | 'pause' {
+	if (facts.servesFiles) return pauseToServeFiles(facts, facts.servesFiles.model);
 	if (!facts.waiting || facts.toolMode || facts.requested === 'poll') return 'poll';
 	const url = facts.resumeUrl ? parseHttpUrl(facts.resumeUrl) : undefined;
 	if (facts.requested === 'auto') {
@@ -49,6 +55,57 @@ export function decideWaitMode(facts: WaitModeFacts): 'poll' | 'pause' {
 			'Wait Mode',
 			`Max API cannot call back ${url.host}: it is this machine, and the real Max API refuses localhost callback URLs`,
 			"Set n8n's WEBHOOK_URL to the public address of this n8n, or set Wait Mode to Poll or Auto.",
+		);
+	}
+	return 'pause';
+}
+
+/**
+ * Files from binary data are served by the waiting execution, so the run pauses whatever Wait Mode
+ * says, unless that is Poll (an error: the user asked for something that cannot serve them) or Max API
+ * cannot reach this n8n (an error before anything is sent, rather than tasks failing to download).
+ * Here the stricter reachability rule of Auto applies: a private address is as unreachable as localhost.
+ */
+function pauseToServeFiles(facts: WaitModeFacts, model: string): 'pause' {
+	if (facts.requested === 'poll') {
+		throw new InvalidParameter(
+			'Wait Mode',
+			'Poll cannot serve files from binary data: Max API downloads them from this execution while it is paused',
+			'Set Wait Mode to Auto or Pause Until Callback, or set Image Source to URLs.',
+			model,
+		);
+	}
+	if (facts.toolMode) {
+		throw new InvalidParameter(
+			'Image Source',
+			'An AI Agent tool cannot take files from binary data: a tool call cannot pause',
+			'Set Image Source to URLs.',
+			model,
+		);
+	}
+	const url = facts.resumeUrl ? parseHttpUrl(facts.resumeUrl) : undefined;
+	if (url && facts.apiIsPublic && !isInternetHost(url.hostname)) {
+		throw new InvalidParameter(
+			'Image Source',
+			`Max API cannot download files from ${url.host}: it is this machine or a private network, not a public address`,
+			"Set n8n's WEBHOOK_URL to the public address of this n8n, or set Image Source to URLs and give public URLs of the files.",
+			model,
+		);
+	}
+	if (facts.userCallbackUrl) {
+		throw new InvalidParameter(
+			'Options',
+			'Image Source "Binary Data" and the Callback URL option cannot be used together: a task has one callback URL, and the pause that serves the files needs it',
+			'Remove the Callback URL option, or set Image Source to URLs.',
+			model,
+		);
+	}
+	if (!url) {
+		throw new InvalidParameter(
+			'Image Source',
+			'This execution cannot pause (n8n gave it no resume URL), and only a paused execution serves files from binary data',
+			'Set Image Source to URLs.',
+			model,
 		);
 	}
 	return 'pause';

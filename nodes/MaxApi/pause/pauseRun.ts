@@ -16,6 +16,7 @@ import { TaskWaitTimeout } from '../helpers/waitForTask';
 import { errorJson } from '../helpers/errorJson';
 import { postCheck, scheduleDeadlineCheck } from './checkSchedule';
 import { awaitedItem } from './pausedItems';
+import { withServedBinary } from './servedFileJobs';
 import { ownLedger } from './taskLedger';
 
 /**
@@ -69,17 +70,20 @@ export async function pauseRun(
 			new TaskWaitTimeout(state.taskId!, undefined, job.timeoutMs),
 			job.itemIndex,
 		);
-		return awaitedItem(
-			itemIndex,
-			{
-				taskId: state.taskId!,
-				model: job.submit!.model,
-				deadline: new Date(now + job.timeoutMs).toISOString(),
-				timeoutSeconds: Math.round(job.timeoutMs / 1000),
-				download: job.download,
-				binaryPropertyName: job.binaryPropertyName,
-			},
-			{ taskId: state.taskId!, status: 'UNKNOWN', ...errorJson(timeout) },
+		return withServedBinary(
+			awaitedItem(
+				itemIndex,
+				{
+					taskId: state.taskId!,
+					model: job.submit!.model,
+					deadline: new Date(now + job.timeoutMs).toISOString(),
+					timeoutSeconds: Math.round(job.timeoutMs / 1000),
+					download: job.download,
+					binaryPropertyName: job.binaryPropertyName,
+				},
+				{ taskId: state.taskId!, status: 'UNKNOWN', ...errorJson(timeout) },
+			),
+			job,
 		);
 	});
 	// Items may have Timeouts of their own (an expression): one check at each deadline.

@@ -9,6 +9,7 @@ import type { WaitMode } from '../descriptions/waitMode';
 import type { TaskJob } from '../helpers/taskBatch';
 import { isToolMode } from '../helpers/toolMode';
 import { decideWaitMode } from './decideWaitMode';
+import { servedFilesOf } from './servedFileJobs';
 
 /** The placeholder n8n puts in `$execution.resumeUrl` for an execution without an id. */
 const NO_EXECUTION_ID = '__UNKNOWN__';
@@ -24,6 +25,11 @@ export function pauseResumeUrl(
 		ctx.getInputData().length > 0 ? ctx.getNodeParameter('waitMode', 0, 'poll') : 'poll'
 	) as WaitMode;
 	const resumeUrl = readResumeUrl(ctx);
+	const served = live.find((job) => servedFilesOf(job) && job.submit);
+	const servesFiles = served && {
+		itemIndex: served.itemIndex,
+		model: findModel(served.submit!.model)?.name ?? served.submit!.model,
+	};
 	try {
 		const mode = decideWaitMode({
 			requested,
@@ -35,10 +41,11 @@ export function pauseResumeUrl(
 			apiIsPublic: client.isPublicApi,
 			userCallbackUrl: submitting.some((job) => job.submit!.callBackUrl !== undefined),
 			toolMode: isToolMode(ctx),
+			servesFiles,
 		});
 		return mode === 'pause' ? resumeUrl : undefined;
 	} catch (error) {
-		throw parameterError(ctx, error, 0);
+		throw parameterError(ctx, error, servesFiles?.itemIndex ?? 0);
 	}
 }
 

@@ -12,6 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import type { Envelope, SubmitBody, TaskData } from '../api';
+import { redactServedUrls } from '../servedFiles';
 import { parseHttpUrl } from '../url';
 import {
 	apiError,
@@ -136,7 +137,13 @@ export class MaxApiClient {
 				}),
 			);
 		}
-		return { ...data, taskId: typeof data.taskId === 'string' ? data.taskId : taskId };
+		// Max API echoes the input: URLs of files this n8n served carry the execution's resume token, which
+		// must not reach outputs, errors or logs (shared/servedFiles.ts).
+		return {
+			...data,
+			input: redactServedUrls(data.input),
+			taskId: typeof data.taskId === 'string' ? data.taskId : taskId,
+		};
 	}
 
 	/**
