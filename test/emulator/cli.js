@@ -19,6 +19,7 @@ const USAGE = `Usage: node test/emulator/cli.js [options]
   --reject-localhost-callbacks   reject callBackUrl on localhost like the real service
   --public-base-url <url>        base of result URLs (default: the emulator's own URL)
   --noise-images                 serve incompressible random-pixel PNGs
+  --fetch-inputs                 download each task's imageUrls/mediaUrls as Max API would
   --help`;
 
 /**
@@ -67,6 +68,7 @@ async function main() {
 		'reject-localhost-callbacks',
 		'public-base-url',
 		'noise-images',
+		'fetch-inputs',
 		'help',
 	];
 	const args = parseArgs(process.argv.slice(2));
@@ -96,6 +98,7 @@ async function main() {
 		rejectLocalhostCallbacks: args['reject-localhost-callbacks'] === true,
 		publicBaseUrl,
 		noiseImages: args['noise-images'] === true,
+		fetchInputs: args['fetch-inputs'] === true,
 	});
 	console.log(`Max API emulator listening on ${emulator.url} (API key: ${emulator.apiKey})`);
 

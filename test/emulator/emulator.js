@@ -27,6 +27,7 @@ const {
 const { controlApi } = require('./control');
 const { FaultQueue } = require('./faults');
 const { fileReply, plannedOutput } = require('./files');
+const { fetchInputs, inputUrls } = require('./inputs');
 const { HttpFront } = require('./http');
 const { checkMs, checkOptions } = require('./options');
 const { envelopeAt, naturalEndAt, parseDirectives, stateAt } = require('./tasks');
@@ -55,6 +56,8 @@ class Emulator {
 	#videoBytes;
 	#cancellableStatuses;
 	#callbackMode;
+	/** @type {import('./inputs').FetchInputsOptions | null} */
+	#fetchInputs;
 	#faults;
 	#callbacks = new CallbackSender();
 	#counters = { submits: 0, tasksCreated: 0, queries: 0, cancels: 0, downloads: 0 };
@@ -86,6 +89,7 @@ class Emulator {
 		this.#videoBytes = checked.videoBytes;
 		this.#cancellableStatuses = checked.cancellableStatuses;
 		this.#callbackMode = checked.callbackMode;
+		this.#fetchInputs = checked.fetchInputs;
 		this.#faults = new FaultQueue(checked.seed);
 		this.#front = new HttpFront({
 			authorized: (authorization) => authorization === `Bearer ${this.#apiKey}`,
@@ -173,6 +177,7 @@ class Emulator {
 				completedAt: TERMINAL_STATUSES.includes(status) ? since : null,
 				cancelledAt: task.cancelledAt,
 				firstTerminalQueryAt: task.firstTerminalQueryAt,
+				inputs: task.inputs,
 			};
 		}
 		return {
@@ -301,10 +306,10 @@ class Emulator {
 
 	/**
 	 * @param {{ spec: ModelSpec, input: Record<string, any>, callBackUrl: string|null, userId: string|null,
-	 *   outcome: Outcome, pinnedStatus: string|null }} spec
+	 *   outcome: Outcome, pinnedStatus: string|null, fetch?: boolean }} spec
 	 * @returns {Task}
 	 */
-	#addTask({ spec, input, callBackUrl, userId, outcome, pinnedStatus }) {
+	#addTask({ spec, input, callBackUrl, userId, outcome, pinnedStatus, fetch = false }) {
 		/** @type {Task} */
 		const task = {
 			taskId: crypto.randomUUID(),
@@ -325,20 +330,57 @@ class Emulator {
 			cancels: 0,
 			downloads: 0,
 			firstTerminalQueryAt: null,
+			inputs: null,
+			fetchingInputs: false,
 		};
 		this.tasks.set(task.taskId, task);
 		this.#counters.tasksCreated++;
+		if (fetch && this.#fetchInputs && inputUrls(input).length > 0) {
+			this.#startFetchingInputs(task, this.#fetchInputs);
+			return task;
+		}
+		this.#scheduleEnd(task);
+		return task;
+	}
+
+	/**
+	 * Downloads the task's inputs (option fetchInputs). Until they are all in, the task cannot end: it
+	 * ends at its latency or when the downloads are done, whichever is later, FAILURE if one failed.
+	 * @param {Task} task
+	 * @param {import('./inputs').FetchInputsOptions} options
+	 */
+	#startFetchingInputs(task, options) {
+		task.fetchingInputs = true;
+		const timers = this.#taskTimers;
+		fetchInputs(task.input, options, (ms) => timers.sleep(ms)).then((records) => {
+			if (this.tasks.get(task.taskId) !== task) return; // reset meanwhile
+			task.inputs = records;
+			task.fetchingInputs = false;
+			task.latencyMs = Math.max(task.latencyMs, Date.now() - task.createdAt);
+			if (records.some((record) => record.error !== null))
+				task.outcome = {
+					...task.outcome,
+					status: 'FAILURE',
+					failureReason: options.failureReason,
+					noUrls: false,
+				};
+			this.#scheduleEnd(task);
+		});
+	}
+
+	/** @param {Task} task */
+	#scheduleEnd(task) {
+		const { callBackUrl } = task;
 		// Status is computed from the clock when asked; the timer only exists so the callback goes out
 		// on time even when nobody polls. Tasks created already pinned send none.
 		const endAt = naturalEndAt(task);
 		if (callBackUrl && endAt !== null) {
-			const timer = this.#taskTimers.later(task.latencyMs, () => {
+			const timer = this.#taskTimers.later(Math.max(0, endAt - Date.now()), () => {
 				this.#endTimers.delete(task.taskId);
 				this.#dispatchTerminalCallback(task, callBackUrl, endAt);
 			});
 			this.#endTimers.set(task.taskId, timer);
 		}
-		return task;
 	}
 
 	/** @param {Task} task @param {number} now */
@@ -416,6 +458,7 @@ class Emulator {
 			userId: body.user_id ?? null,
 			outcome: parseDirectives(/** @type {string} */ (prompt)),
 			pinnedStatus: null,
+			fetch: true,
 		});
 		return ok({ taskId: task.taskId });
 	}

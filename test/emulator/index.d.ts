@@ -84,6 +84,29 @@ export interface EmulatorOptions {
 	callbackMode?: CallbackMode;
 	/** Seed of the generator that decides probabilistic faults (default 1; reset() restarts it). */
 	seed?: number;
+	/**
+	 * Download each submitted task's `imageUrls` / `mediaUrls` the way Max API would, recording what was
+	 * received per file (TaskStats.inputs). `true`: 6 attempts, the first 500 ms after the submit, the
+	 * delay doubling; a task whose inputs cannot all be downloaded ends FAILURE with `failureReason`
+	 * (default INVALID_PARAMETERS). Default off: the emulator never fetches inputs.
+	 */
+	fetchInputs?: boolean | { attempts?: number; firstDelayMs?: number; failureReason?: string };
+}
+
+/** What the emulator received of one input file of a task (option fetchInputs). */
+export interface InputRecord {
+	/** Position in the task's URL list. */
+	index: number;
+	field: 'imageUrls' | 'mediaUrls';
+	attempts: number;
+	/** The last answer's HTTP status; null when nothing answered. */
+	status: number | null;
+	contentType: string | null;
+	bytes: number | null;
+	/** Hex sha256 of the bytes received, null unless the download succeeded. */
+	sha256: string | null;
+	/** Why the last attempt failed, null on success. */
+	error: string | null;
 }
 
 export type FaultTarget = 'submit' | 'query' | 'cancel' | 'download' | 'any';
@@ -140,6 +163,8 @@ export interface TaskStats {
 	cancelledAt: number | null;
 	/** Epoch ms when the first query that returned a terminal status was answered. */
 	firstTerminalQueryAt: number | null;
+	/** Its inputs as downloaded (option fetchInputs); null when none were (yet). */
+	inputs: InputRecord[] | null;
 }
 
 export interface EmulatorStats {
@@ -249,6 +274,8 @@ export interface EmulatorTask {
 	cancels: number;
 	downloads: number;
 	firstTerminalQueryAt: number | null;
+	/** Its inputs as downloaded (option fetchInputs); null when none were (yet). */
+	inputs: InputRecord[] | null;
 }
 
 export interface Emulator {

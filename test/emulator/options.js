@@ -16,6 +16,7 @@ const {
 	isPlainObject,
 	oneOf,
 } = require('./contract');
+const { normalizeFetchInputs } = require('./inputs');
 const { VIDEO_FIXTURE, videoBytesProblem } = require('./mp4');
 
 const NON_TERMINAL_STATUSES = STATUSES.filter((status) => !TERMINAL_STATUSES.includes(status));
@@ -70,6 +71,7 @@ function checkOptions(options) {
 		cancellableStatuses = DEFAULT_CANCELLABLE_STATUSES,
 		callbackMode = {},
 		seed = 1,
+		fetchInputs,
 	} = options;
 	if (typeof apiKey !== 'string' || apiKey === '')
 		throw new TypeError('apiKey must be a non-empty string');
@@ -98,6 +100,7 @@ function checkOptions(options) {
 		cancellableStatuses: normalizeCancellable(cancellableStatuses),
 		callbackMode: normalizeCallbackMode(callbackMode),
 		seed,
+		fetchInputs: normalizeFetchInputs(fetchInputs),
 	};
 }
 

@@ -38,6 +38,8 @@ const { fileNames } = require('./files');
  * @property {number} cancels
  * @property {number} downloads
  * @property {number|null} firstTerminalQueryAt epoch ms
+ * @property {import('./inputs').InputRecord[]|null} inputs what was downloaded of its inputs (option fetchInputs)
+ * @property {boolean} fetchingInputs true while its inputs are being downloaded: it cannot end meanwhile
  */
 
 /**
@@ -85,7 +87,7 @@ function stateAt(task, now, phases) {
 	if (task.pinnedStatus !== null) return { status: task.pinnedStatus, since: task.createdAt };
 	const start = task.createdAt;
 	const latency = task.latencyMs;
-	if (task.outcome.status !== null && now - start >= latency)
+	if (task.outcome.status !== null && !task.fetchingInputs && now - start >= latency)
 		return { status: task.outcome.status, since: start + latency };
 	const pendingEnd = start + Math.round(latency * phases.pending);
 	const processingEnd = start + Math.round(latency * phases.processing);
@@ -100,7 +102,12 @@ function stateAt(task, now, phases) {
  * @param {Task} task
  */
 function naturalEndAt(task) {
-	if (task.pinnedStatus !== null || task.cancelledAt !== null || task.outcome.status === null)
+	if (
+		task.pinnedStatus !== null ||
+		task.cancelledAt !== null ||
+		task.outcome.status === null ||
+		task.fetchingInputs
+	)
 		return null;
 	return task.createdAt + task.latencyMs;
 }
