@@ -22,9 +22,10 @@ beforeAll(async () => {
 	files = http.createServer((req, res) => {
 		served++;
 		const refusal = refusals.shift();
-		if (refusal) return res.writeHead(refusal).end();
-		if (!req.url?.startsWith('/ok')) return res.writeHead(404).end();
-		res.writeHead(200, { 'content-type': 'image/png', 'content-length': FILE.length }).end(FILE);
+		if (refusal) res.writeHead(refusal).end();
+		else if (!req.url?.startsWith('/ok')) res.writeHead(404).end();
+		else
+			res.writeHead(200, { 'content-type': 'image/png', 'content-length': FILE.length }).end(FILE);
 	});
 	await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
 	filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;

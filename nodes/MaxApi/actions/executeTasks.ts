@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { MaxApiClient } from '../../shared/transport/client';
 import { maxParallelRequests, parameterError, requestTimeoutMs } from '../descriptions/taskOptions';
@@ -27,6 +27,9 @@ export async function executeTasks(
 			return parameterError(ctx, error, itemIndex);
 		}
 	});
+	// Bad parameters are reported first, before the wait mode is decided (which may refuse too).
+	const invalid = jobs.find((job): job is NodeOperationError => job instanceof NodeOperationError);
+	if (invalid && !ctx.continueOnFail()) throw invalid;
 	const resumeUrl = pauseResumeUrl(ctx, jobs, client);
 	if (resumeUrl) {
 		// Files from binary data: their URLs at this execution are known only now.
