@@ -1,10 +1,10 @@
 // The URLs at which a waiting execution serves an item's binary files to Max API (Image Source
 // "Binary"): the execution's resume URL plus the item, the binary field, a file name and an HMAC over
 // them. n8n itself only lets requests that carry the execution's resume token (`signature`) reach a
-// waiting node (n8n 2.x); the HMAC, keyed by that token, makes every other parameter unforgeable, so
-// a stranger who learns one file's URL can neither reach another item or field, nor guess a name.
-// n8n 1.x puts no token in the resume URL: there the key is the credential's API key, which also
-// never leaves the instance. Pure, apart from Node's crypto.
+// waiting node (n8n 2.x); the HMAC, keyed by that token and the credential's API key, makes every other
+// parameter unforgeable, so a stranger who learns one file's URL can neither reach another item or
+// field, nor guess a name. n8n 1.x puts no token in the resume URL and checks none: there the API key
+// alone keys it. Pure, apart from Node's crypto.
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /** Query parameters of a served file's URL (short: they share the URL with n8n's own). */
@@ -35,9 +35,14 @@ export interface ServedFileRef {
 	name: string;
 }
 
-/** The signing key of an execution's file URLs: its resume token, or (n8n 1.x) the API key. */
+/**
+ * The signing key of an execution's file URLs: its resume token and the credential's API key. On n8n
+ * 2.x the token alone would do (n8n checks it before the node runs); n8n 1.x checks no token at all, so
+ * a request could bring a token of its choosing: the API key, which never leaves the instance, is what
+ * makes a signature unforgeable there.
+ */
 export function fileKey(resumeToken: string | undefined, apiKey: string): string {
-	return resumeToken ? `token:${resumeToken}` : `apikey:${apiKey}`;
+	return `${resumeToken ?? ''}\n${apiKey}`;
 }
 
 function sign(key: string, executionId: string, ref: ServedFileRef): string {

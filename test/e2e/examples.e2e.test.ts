@@ -18,7 +18,7 @@ import {
 	type N8nJson,
 } from '../../scripts/n8n-server';
 import { readMp4Boxes, VIDEO_FIXTURE } from '../emulator/mp4';
-import { readPngSize } from '../emulator/png';
+import { encodePng, readPngSize } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
 import { E2E_TARGETS, runtimeFor, startOptions } from './targets';
 
@@ -172,6 +172,30 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 			callBackUrl: null,
 		});
 		expect(writtenPng(item.json.taskId)).toEqual({ width: 768, height: 1024 });
+	});
+
+	it('image-to-image-from-binary: the image read from disk is served by the paused run (no URL to give), the file node writes the 4:3 PNG', async () => {
+		// The example reads maxapi/source.png (relative to n8n's folder, as its writes are).
+		const source = encodePng(200, 150, { variant: 2 });
+		fs.writeFileSync(path.join(filesDir, 'maxapi', 'source.png'), source);
+		const workflow = await n8n.createWorkflow(example('image-to-image-from-binary.json'));
+		const { executionId } = await n8n.runWorkflowManually(workflow.id, { wait: false });
+		let execution = await n8n.waitForExecution(executionId, 90_000);
+		// It pauses first (waitForExecution returns then too) until the emulator calls back.
+		for (let waited = 0; execution.status === 'waiting' && waited < 90_000; waited += 250) {
+			await sleep(250);
+			execution = await n8n.getExecution(executionId, { includeData: true });
+		}
+		expectSuccess(execution);
+		const [item] = nodeOutput(execution, 'Max API');
+		expect(item.json).toMatchObject({ status: 'SUCCESS', imageUrls: ['n8n-binary:data'] });
+		const submitted = submitOf(item.json.taskId);
+		expect(submitted.model).toBe('gpt-image-2/image-to-image');
+		expect((submitted.input.imageUrls as string[])[0]).toContain(
+			`/webhook-waiting/${executionId}?`,
+		);
+		expect(submitted.callBackUrl).toContain(`/webhook-waiting/${executionId}?`);
+		expect(writtenPng(item.json.taskId)).toEqual({ width: 1024, height: 768 });
 	});
 
 	it('batch-of-prompts (no model saved): four prompts, four GPT Image 2 submits, four files, the tasks running together', async () => {

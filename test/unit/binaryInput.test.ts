@@ -49,13 +49,20 @@ describe('served file URLs', () => {
 		expect(verifyFileRequest(query(url), '42', fileKey('other-token', 'api-key'))).toBeUndefined();
 	});
 
-	it('are keyed by the API key on n8n 1.x, whose resume URLs carry no token', () => {
+	it("are keyed by the API key too: on n8n 1.x, whose resume URLs carry no token and which checks none, a token of the requester's choosing signs nothing", () => {
 		const plain = 'http://localhost:5678/webhook-waiting/42';
 		expect(resumeTokenOf(plain)).toBeUndefined();
 		const key = fileKey(undefined, 'api-key');
 		const signed = servedFileUrl(plain, '42', key, REF);
 		expect(verifyFileRequest(query(signed), '42', key)).toEqual(REF);
 		expect(verifyFileRequest(query(signed), '42', fileKey(undefined, 'other'))).toBeUndefined();
+		// A stranger adds signature=<own token> and signs with it: without the API key, no match.
+		const forged = servedFileUrl(`${plain}?signature=mine`, '42', fileKey('mine', 'guess'), {
+			...REF,
+			itemIndex: 0,
+		});
+		expect(verifyFileRequest(query(forged), '42', fileKey('mine', 'api-key'))).toBeUndefined();
+		expect(fileKey('t', 'k')).not.toBe(fileKey('t', 'other'));
 	});
 
 	it("are redacted from a task's echoed input (to n8n-binary:<field>), other URLs kept", () => {

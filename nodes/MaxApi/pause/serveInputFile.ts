@@ -32,10 +32,8 @@ export async function serveInputFile(this: IWebhookFunctions): Promise<IWebhookR
 
 	const query = this.getQueryData() as Record<string, unknown>;
 	const token = query[N8N_TOKEN_PARAM];
-	const key =
-		typeof token === 'string' && token !== ''
-			? fileKey(token, '')
-			: fileKey(undefined, String((await this.getCredentials(CREDENTIAL_TYPE)).apiKey ?? ''));
+	const apiKey = String((await this.getCredentials(CREDENTIAL_TYPE)).apiKey ?? '');
+	const key = fileKey(typeof token === 'string' && token !== '' ? token : undefined, apiKey);
 	const ref = verifyFileRequest(query, this.getExecutionId(), key);
 	if (!ref) return refuse(403);
 

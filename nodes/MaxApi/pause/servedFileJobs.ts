@@ -93,12 +93,10 @@ export function readServedFiles(
 	};
 }
 
-/** The key the run's file URLs are signed with: the resume token in its URL, or (n8n 1.x) the API key. */
+/** The key the run's file URLs are signed with: the resume token in its URL (n8n 2.x) and the API key. */
 export async function fileSigningKey(ctx: IExecuteFunctions, resumeUrl: string): Promise<string> {
-	const token = resumeTokenOf(resumeUrl);
-	if (token) return fileKey(token, '');
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	return fileKey(undefined, String(credentials.apiKey ?? ''));
+	return fileKey(resumeTokenOf(resumeUrl), String(credentials.apiKey ?? ''));
 }
 
 /** The jobs with every served file's stand-in URL replaced by its signed URL at the waiting execution. */
