@@ -18,6 +18,7 @@ import { packPackage } from '../../scripts/pack';
 import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
 import { encodePng } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
+import { expectRowsDocumented } from '../reliability/invariants';
 import { E2E_TARGETS, runtimeFor, startOptions } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -131,6 +132,70 @@ function withParam(url: string, name: string, value: string | undefined): string
 	else parsed.searchParams.set(name, value);
 	return parsed.href;
 }
+
+/** What a flipped signature looks like: the same length, one character changed. */
+const flip = (sig: string) => `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
+const param = (url: string, name: string) => new URL(url).searchParams.get(name)!;
+
+/**
+ * Attacks on a served file's link while the run waits (docs/RELIABILITY.md, "Input-file link attacks",
+ * which also lists the genuine download before them and the replay after the run). `attack` makes the
+ * request's URL from the genuine one (undefined: the row does not apply to this n8n).
+ */
+const ATTACK_ROWS: Array<{
+	name: string;
+	attack: (url: string) => string | undefined;
+	statuses: number[];
+}> = [
+	{
+		name: 'bad signature (one character changed)',
+		attack: (url) => withParam(url, 'mxs', flip(param(url, 'mxs'))),
+		statuses: [403],
+	},
+	{ name: 'no signature', attack: (url) => withParam(url, 'mxs', undefined), statuses: [403] },
+	{ name: 'tampered item index', attack: (url) => withParam(url, 'mxi', '1'), statuses: [403] },
+	{
+		name: 'tampered field name',
+		attack: (url) => withParam(url, 'mxf', 'data_1'),
+		statuses: [403],
+	},
+	{ name: 'tampered file name', attack: (url) => withParam(url, 'mxn', '0.jpg'), statuses: [403] },
+	{
+		name: 'path traversal in the field name',
+		attack: (url) => withParam(url, 'mxf', '../../config'),
+		statuses: [403],
+	},
+	{
+		name: 'path traversal in the field name, percent-encoded',
+		attack: (url) => url.replace(/mxf=data/, 'mxf=%2e%2e%2f%2e%2e%2fconfig'),
+		statuses: [403],
+	},
+	// n8n 2.x checks its resume token before the node runs (401). 1.x has none (the row does not apply)
+	// and checks none: a token of the requester's choosing changes the node's key, its HMAC refuses (403).
+	{
+		name: 'no resume token (n8n 2.x)',
+		attack: (url) =>
+			new URL(url).searchParams.has('signature')
+				? withParam(url, 'signature', undefined)
+				: undefined,
+		statuses: [401],
+	},
+	{
+		name: 'wrong resume token',
+		attack: (url) => withParam(url, 'signature', 'x'.repeat(32)),
+		statuses: [401, 403],
+	},
+];
+const GENUINE_ROW = 'the genuine link while the run waits';
+const REPLAY_ROW = 'replay of the genuine link after the run finished';
+
+it('docs/RELIABILITY.md lists exactly the rows of the input-file link attacks', () => {
+	expectRowsDocumented('Input-file link attacks', [
+		GENUINE_ROW,
+		...ATTACK_ROWS.map((row) => row.name),
+		REPLAY_ROW,
+	]);
+});
 
 describe.each(E2E_TARGETS)('Image Source "Binary Data" in a real $label', (target) => {
 	let n8n: N8nInstance | undefined;
@@ -258,23 +323,11 @@ describe.each(E2E_TARGETS)('Image Source "Binary Data" in a real $label', (targe
 			status: 200,
 			sha256: SOURCE_SHA,
 		});
-		const sig = new URL(url).searchParams.get('mxs')!;
-		const flipped = `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
-		const rows: Array<[string, string, number[]]> = [
-			['bad signature', withParam(url, 'mxs', flipped), [403]],
-			['no signature', withParam(url, 'mxs', undefined), [403]],
-			['tampered item index', withParam(url, 'mxi', '1'), [403]],
-			['tampered field name', withParam(url, 'mxf', 'data_1'), [403]],
-			['tampered file name', withParam(url, 'mxn', '0.jpg'), [403]],
-			['path traversal in the field name', withParam(url, 'mxf', '../../config'), [403]],
-			['path traversal, encoded', url.replace(/mxf=data/, 'mxf=%2e%2e%2f%2e%2e%2fconfig'), [403]],
-		];
-		// n8n 2.x checks its resume token before the node runs (401). 1.x has none and checks none: a
-		// token of the requester's choosing changes the node's key, and its HMAC refuses (403).
-		if (new URL(url).searchParams.has('signature'))
-			rows.push(['no resume token', withParam(url, 'signature', undefined), [401]]);
-		rows.push(['wrong resume token', withParam(url, 'signature', 'x'.repeat(32)), [401, 403]]);
-		for (const [name, attack, statuses] of rows) {
+		const rows = ATTACK_ROWS.map((row) => ({ ...row, attack: row.attack(url) })).filter(
+			(row): row is { name: string; attack: string; statuses: number[] } =>
+				row.attack !== undefined,
+		);
+		for (const { name, attack, statuses } of rows) {
 			const answer = await get(attack);
 			log(`${target.label}: ${name} → ${answer.status}`);
 			expect({ name, status: statuses.includes(answer.status) }).toEqual({ name, status: true });
