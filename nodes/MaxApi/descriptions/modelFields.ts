@@ -147,9 +147,17 @@ function fieldProperty(
 ): INodeProperties[] {
 	const property = fieldPropertyOutsideTool(field, modelIds, operation);
 	const toolValue = toolDefault(field, operation);
-	return toolValue === undefined
-		? [property]
-		: withToolDefault(property, toolValue, operationShown(operation));
+	if (toolValue === undefined) return [fromUrlsOnly(field, property)];
+	// The tool variant always takes URLs: Image Source is not shown to a tool (its value is not there).
+	const [outside, asTool] = withToolDefault(property, toolValue, operationShown(operation));
+	return [fromUrlsOnly(field, outside), asTool];
+}
+
+/** A URL list field shows only while the files come from URLs (Image Source; saved workflows: URLs). */
+function fromUrlsOnly(field: ModelField, property: INodeProperties): INodeProperties {
+	if (field.kind !== 'urls') return property;
+	const { show, ...rest } = property.displayOptions ?? {};
+	return { ...property, displayOptions: { ...rest, show: { ...show, imageSource: ['url'] } } };
 }
 
 function fieldPropertyOutsideTool(
@@ -197,14 +205,7 @@ function fieldPropertyOutsideTool(
 		case 'urls':
 			// Not `required` for n8n: with a model chosen by expression every model's variant shows, and n8n
 			// would refuse to start until all were filled. The node checks it before anything is sent.
-			// Hidden when the files come from binary data (Image Source; absent in saved workflows = URLs).
-			return {
-				...base,
-				displayOptions: { show: { ...base.displayOptions.show, imageSource: ['url'] } },
-				type: 'string',
-				typeOptions: { rows: 2 },
-				placeholder: field.placeholder,
-			};
+			return { ...base, type: 'string', typeOptions: { rows: 2 }, placeholder: field.placeholder };
 		case 'flag':
 			return { ...base, type: 'boolean' };
 	}
