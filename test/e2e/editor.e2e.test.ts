@@ -266,6 +266,17 @@ if (CHROMIUM_MISSING && !IN_CI) {
 					await param('prompt').waitFor();
 					await shot(page, '10-node-panel-image-to-image');
 
+					// Image Source: URLs by default; Binary Data swaps the URL field for Input Binary Fields
+					await selectOption(page, param('imageSource'), 'Binary Data');
+					await param('inputBinaryFields').waitFor();
+					await expect(param('inputBinaryFields').locator('input').inputValue()).resolves.toBe(
+						'data',
+					);
+					await param('imageUrls').waitFor({ state: 'detached' });
+					await shot(page, '10b-node-panel-image-to-image-binary');
+					await selectOption(page, param('imageSource'), 'URLs');
+					await param('imageUrls').waitFor();
+
 					await selectOption(page, operation, 'Text to Image');
 					await param('imageUrls').waitFor({ state: 'detached' });
 
