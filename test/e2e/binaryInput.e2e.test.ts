@@ -362,6 +362,8 @@ describe.each(E2E_TARGETS)('Image Source "Binary Data" in a real $label', (targe
 			workflow('e2e: binary big', credential, [bigPath], {
 				waitMode: 'pause',
 				prompt: 'big #latency:30000',
+				// Its deadline check resumes the run if the callback is lost (see the log line below).
+				options: { timeout: 45 },
 			}),
 		);
 		const { executionId } = await n8n!.runWorkflowManually(wf.id, { wait: false });
@@ -405,8 +407,13 @@ describe.each(E2E_TARGETS)('Image Source "Binary Data" in a real $label', (targe
 		if (target.mode === 'regular')
 			expect(answers.filter((answer) => answer.status === 200)).toHaveLength(8);
 		expect((await n8n!.getExecution(executionId)).status).toBe('waiting');
-		const done = await untilStatus(n8n!, executionId, ['success', 'error'], 90_000);
+		const done = await untilStatus(n8n!, executionId, ['success', 'error'], 120_000);
+		const callback = emulator!.callbacks.find((c) => c.taskId === task.taskId);
+		log(
+			`${target.label}: the task's callback was answered ${callback?.statusCode ?? callback?.error ?? 'never'}${callback ? ` after ${callback.answeredAt! - callback.sentAt} ms` : ''}; run resumed ${new Date(done.stoppedAt ?? Date.now()).getTime() - task.createdAt} ms after the submit`,
+		);
 		expect(done.status).toBe('success');
+		expect(maxApiItems(done)[0].json.status).toBe('SUCCESS');
 	}, 240_000);
 
 	test('several items, several files each (in order), fetched concurrently', async () => {
