@@ -15,10 +15,11 @@ import axios from 'axios';
 
 import { sleep } from '../../scripts/lib/time';
 import { packPackage } from '../../scripts/pack';
-import { startN8n, type N8nExecution, type N8nInstance } from '../../scripts/n8n-server';
+import { startN8n, type N8nInstance } from '../../scripts/n8n-server';
 import { encodePng } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
 import { expectRowsDocumented } from '../reliability/invariants';
+import { nodeItems, untilStatus } from './executions';
 import { E2E_TARGETS, runtimeFor, startOptions } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -82,32 +83,6 @@ function workflow(
 		},
 		settings: { executionOrder: 'v1' },
 	};
-}
-
-async function untilStatus(
-	n8n: N8nInstance,
-	id: string,
-	statuses: string[],
-	timeoutMs: number,
-): Promise<N8nExecution> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		let execution: N8nExecution | undefined;
-		try {
-			execution = await n8n.getExecution(id, { includeData: true });
-		} catch (error) {
-			if ((error as { status?: number }).status !== 404) throw error;
-		}
-		if (execution && statuses.includes(execution.status)) return execution;
-		if (Date.now() > deadline)
-			throw new Error(`execution ${id} is ${execution?.status}, not ${statuses.join('/')}`);
-		await sleep(250);
-	}
-}
-
-function maxApiItems(execution: N8nExecution) {
-	const runs = execution.data!.resultData.runData['Max API'];
-	return runs[runs.length - 1].data!.main[0]!;
 }
 
 /** A GET as Max API (or a stranger) sends it: the status and the bytes answered. */
@@ -286,7 +261,7 @@ describe.each(E2E_TARGETS)('Image Source "Binary Data" in a real $label', (targe
 			}),
 		);
 
-		const [item] = maxApiItems(done);
+		const [item] = nodeItems(done);
 		expect(item.json).toEqual(
 			expect.objectContaining({
 				status: 'SUCCESS',
@@ -345,7 +320,7 @@ describe.each(E2E_TARGETS)('Image Source "Binary Data" in a real $label', (targe
 
 		const done = await untilStatus(n8n!, executionId, ['success', 'error'], 60_000);
 		expect(done.status).toBe('success');
-		expect(maxApiItems(done)[0].json.status).toBe('SUCCESS');
+		expect(nodeItems(done)[0].json.status).toBe('SUCCESS');
 		const replay = await get(url);
 		log(`${target.label}: replay after the end → ${replay.status}`);
 		expect(replay.status).toBe(409);
@@ -413,7 +388,7 @@ describe.each(E2E_TARGETS)('Image Source "Binary Data" in a real $label', (targe
 			`${target.label}: the task's callback was answered ${callback?.statusCode ?? callback?.error ?? 'never'}${callback ? ` after ${callback.answeredAt! - callback.sentAt} ms` : ''}; run resumed ${new Date(done.stoppedAt ?? Date.now()).getTime() - task.createdAt} ms after the submit`,
 		);
 		expect(done.status).toBe('success');
-		expect(maxApiItems(done)[0].json.status).toBe('SUCCESS');
+		expect(nodeItems(done)[0].json.status).toBe('SUCCESS');
 	}, 240_000);
 
 	test('several items, several files each (in order), fetched concurrently', async () => {
@@ -449,7 +424,7 @@ describe.each(E2E_TARGETS)('Image Source "Binary Data" in a real $label', (targe
 		log(
 			`${target.label}: 2 items × 2 files served in a run of ${Date.now() - started} ms; attempts ${JSON.stringify(tasks.map((task) => emulator!.stats().byTask[task.taskId].inputs!.map((input) => input.attempts)))}`,
 		);
-		for (const item of maxApiItems(done)) {
+		for (const item of nodeItems(done)) {
 			expect(item.json.status).toBe('SUCCESS');
 			expect(Object.keys(item.binary ?? {})).toEqual(['data']);
 		}

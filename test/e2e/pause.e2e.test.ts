@@ -6,9 +6,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { sleep } from '../../scripts/lib/time';
 import { packPackage } from '../../scripts/pack';
 import { startN8n, N8nExecution, N8nInstance } from '../../scripts/n8n-server';
 import { startEmulator, Emulator } from '../emulator';
+import { nodeItems, untilStatus } from './executions';
 import { E2E_TARGETS, runtimeFor, startOptions } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -80,34 +82,6 @@ function workflow(
 	};
 }
 
-/** Polls the execution until it has one of `statuses`. */
-async function untilStatus(
-	n8n: N8nInstance,
-	id: string,
-	statuses: string[],
-	timeoutMs: number,
-): Promise<N8nExecution> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		let execution: N8nExecution | undefined;
-		try {
-			execution = await n8n.getExecution(id, { includeData: true });
-		} catch (error) {
-			if ((error as { status?: number }).status !== 404) throw error;
-		}
-		if (execution && statuses.includes(execution.status)) return execution;
-		if (Date.now() > deadline)
-			throw new Error(
-				`execution ${id} is ${execution?.status}, not ${statuses.join('/')}, after ${timeoutMs} ms`,
-			);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
-
-async function sleep(ms: number): Promise<void> {
-	await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** The emulator's record of the task's first callback, once it has an answer (or failed to get one). */
 async function answeredCallback(emulator: Emulator, taskId: string, timeoutMs = 60_000) {
 	for (let waited = 0; ; waited += 250) {
@@ -147,11 +121,6 @@ async function finished(
 			`execution ${executionId} ${done.status}: ${JSON.stringify(done.data!.resultData.error ?? done.data!.resultData.runData['Max API'])}`,
 		);
 	return done;
-}
-
-function maxApiItems(execution: N8nExecution) {
-	const runs = execution.data!.resultData.runData['Max API'];
-	return runs[runs.length - 1].data!.main[0]!;
 }
 
 describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => {
@@ -202,7 +171,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 		log(
 			`resumed after ${Date.now() - started} ms; ${emulator!.stats().queries} status queries for 3 tasks`,
 		);
-		const items = maxApiItems(done);
+		const items = nodeItems(done);
 		expect(items).toHaveLength(3);
 		items.forEach((item, index) => {
 			expect(item.json).toEqual(
@@ -248,7 +217,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 		expect((await n8n!.getExecution(executionId)).status).toBe('waiting');
 
 		const done = await finished(n8n!, executionId, 60_000);
-		const items = maxApiItems(done);
+		const items = nodeItems(done);
 		expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
 		expect(JSON.stringify(items)).not.toContain('evil.example');
 		// Each task called back twice; the run resumed once and nothing was submitted again.
@@ -277,7 +246,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 		const done = await finished(n8n!, executionId, 60_000);
 		log(`deadline run resumed after ${Date.now() - started} ms (timeout 8 s)`);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(8000);
-		const [fine, refused, late] = maxApiItems(done).map((item) => item.json);
+		const [fine, refused, late] = nodeItems(done).map((item) => item.json);
 		expect(fine.status).toBe('SUCCESS');
 		expect(refused).toEqual(
 			expect.objectContaining({ status: 'FAILURE', failureReason: 'CONTENT_MODERATION' }),
@@ -314,7 +283,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 		// A refusal (n8n 2.41.1 answers 500 while the execution has no saved data yet, 409 while it runs)
 		// means n8n had not saved the execution as waiting: the deadline's query found the tasks then.
 		log(`${target.label}: callbacks of tasks that ended at once answered ${answers.join(', ')}`);
-		expect(maxApiItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+		expect(nodeItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
 		expect(emulator!.stats().submits).toBe(2);
 	}, 120_000);
 
@@ -336,7 +305,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 		log(
 			`${target.label}: instant task's callback ${refused ? 'refused' : 'accepted'}; resumed after ${Date.now() - started} ms, ${emulator!.stats().queries} status queries`,
 		);
-		expect(maxApiItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+		expect(nodeItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
 		expect(emulator!.stats().submits).toBe(2);
 		expect(emulator!.stats().queries).toBeLessThanOrEqual(3);
 		// Well before the 300 s deadline: the sweep, not the deadline, found it.
@@ -402,7 +371,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 				const whilePaused = await quickRunMs();
 				const pausedDone = await finished(n8n!, pausedId, 120_000);
 				const pausedMs = Date.now() - pausedStarted;
-				const items = maxApiItems(pausedDone);
+				const items = nodeItems(pausedDone);
 				expect(items).toHaveLength(10);
 				items.forEach((item, index) => {
 					expect(item.json).toEqual(
@@ -493,7 +462,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (t
 			await restartMissing([early.taskId]);
 
 			const done = await finished(n8n!, executionId, 150_000);
-			const items = maxApiItems(done);
+			const items = nodeItems(done);
 			expect(items.map((item) => item.json.taskId)).toEqual([early.taskId, late.taskId]);
 			expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
 			for (const item of items) expect(Object.keys(item.binary ?? {})).toEqual(['data']);
@@ -530,7 +499,7 @@ describe.each(E2E_TARGETS)('Pause Until Callback across a restart of $label', (t
 				`${target.label}: the run ended ${done.status} ${Date.now() - started} ms after it started`,
 			);
 			expect(done.status).toBe('success');
-			expect(maxApiItems(done).map((item) => item.json.status)).toEqual(['UNKNOWN', 'UNKNOWN']);
+			expect(nodeItems(done).map((item) => item.json.status)).toEqual(['UNKNOWN', 'UNKNOWN']);
 			const recovered = done.data!.resultData.runData[RECOVER][0].data!.main[0]!;
 			expect(recovered.map((item) => item.json.taskId)).toEqual(taskIds);
 			expect(recovered.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
