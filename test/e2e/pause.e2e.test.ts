@@ -307,7 +307,9 @@ describe.each(E2E_TARGETS)('Pause Until Callback in a real $label', (target) => 
 		);
 		expect(nodeItems(done).map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
 		expect(emulator!.stats().submits).toBe(2);
-		expect(emulator!.stats().queries).toBeLessThanOrEqual(3);
+		// At most two per task: each task's verification (when n8n let its callback through) and one
+		// sweep query (4 seen on a loaded machine, 2 on a quiet one).
+		expect(emulator!.stats().queries).toBeLessThanOrEqual(4);
 		// Well before the 300 s deadline: the sweep, not the deadline, found it.
 		expect(Date.now() - started).toBeLessThan(60_000);
 	}, 150_000);
