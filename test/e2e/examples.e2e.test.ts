@@ -20,6 +20,7 @@ import {
 import { readMp4Boxes, VIDEO_FIXTURE } from '../emulator/mp4';
 import { encodePng, readPngSize } from '../emulator/png';
 import { startEmulator, type Emulator } from '../emulator';
+import { untilStatus } from './executions';
 import { E2E_TARGETS, runtimeFor, startOptions } from './targets';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -180,12 +181,14 @@ describe.each(E2E_TARGETS)('example workflows in a real $label', (target) => {
 		fs.writeFileSync(path.join(filesDir, 'maxapi', 'source.png'), source);
 		const workflow = await n8n.createWorkflow(example('image-to-image-from-binary.json'));
 		const { executionId } = await n8n.runWorkflowManually(workflow.id, { wait: false });
-		let execution = await n8n.waitForExecution(executionId, 90_000);
-		// It pauses first (waitForExecution returns then too) until the emulator calls back.
-		for (let waited = 0; execution.status === 'waiting' && waited < 90_000; waited += 250) {
-			await sleep(250);
-			execution = await n8n.getExecution(executionId, { includeData: true });
-		}
+		// It pauses first until the emulator calls back, then runs again (downloads, the file node):
+		// wait for an end, not merely for the end of the wait.
+		const execution = await untilStatus(
+			n8n,
+			executionId,
+			['success', 'error', 'crashed', 'canceled'],
+			90_000,
+		);
 		expectSuccess(execution);
 		const [item] = nodeOutput(execution, 'Max API');
 		expect(item.json).toMatchObject({ status: 'SUCCESS', imageUrls: ['n8n-binary:data'] });
