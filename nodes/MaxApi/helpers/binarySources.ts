@@ -1,9 +1,9 @@
 // Image Source "Binary": which binary fields of an item are the task's source files, and whether the
 // chosen model can take each of them, checked before anything is sent. Max API's docs list accepted
-// file types for Seedance only (images .jpg .jpeg .png .webp .gif .bmp; for 2.0 also video .mp4 .mov
-// .m4v and audio .mp3 .wav); for GPT Image 2, Seedream, Nano Banana and Veo they say "image URLs" and
-// nothing more, so any image/* type is sent and Max API decides. No model documents a file size limit,
-// so none is checked. Pure: no n8n here.
+// file types for Seedance only (the catalog's `fileTypes`, nodes/shared/models/seedance.ts); for GPT
+// Image 2, Seedream, Nano Banana and Veo they say "image URLs" and nothing more, so any image/* type
+// is sent and Max API decides. No model documents a file size limit, so none is checked. Pure: no
+// n8n here.
 import { InvalidParameter } from '../../shared/invalidParameter';
 import { FIELD_NAME_PATTERN } from '../../shared/servedFiles';
 import type { ModelSpec } from '../../shared/models';
@@ -13,24 +13,27 @@ export const INPUT_BINARY_FIELDS = 'Input Binary Fields';
 /** image, video or audio. */
 export type MediaKind = 'image' | 'video' | 'audio';
 
-/** Seedance's documented types, by MIME type (the extension the docs list, as URLs end in it). */
-const SEEDANCE_TYPES: Record<string, { kind: MediaKind; ext: string }> = {
-	'image/jpeg': { kind: 'image', ext: 'jpg' },
-	'image/jpg': { kind: 'image', ext: 'jpg' },
-	'image/png': { kind: 'image', ext: 'png' },
-	'image/webp': { kind: 'image', ext: 'webp' },
-	'image/gif': { kind: 'image', ext: 'gif' },
-	'image/bmp': { kind: 'image', ext: 'bmp' },
-	'image/x-ms-bmp': { kind: 'image', ext: 'bmp' },
-	'video/mp4': { kind: 'video', ext: 'mp4' },
-	'video/quicktime': { kind: 'video', ext: 'mov' },
-	'video/x-m4v': { kind: 'video', ext: 'm4v' },
-	'audio/mpeg': { kind: 'audio', ext: 'mp3' },
-	'audio/mp3': { kind: 'audio', ext: 'mp3' },
-	'audio/wav': { kind: 'audio', ext: 'wav' },
-	'audio/x-wav': { kind: 'audio', ext: 'wav' },
-	'audio/wave': { kind: 'audio', ext: 'wav' },
-	'audio/vnd.wave': { kind: 'audio', ext: 'wav' },
+/**
+ * The extension of each MIME type of the kinds the docs list files of (as URLs end in it); which of
+ * them a model takes is the catalog's (a URL field's `fileTypes`).
+ */
+const MEDIA_EXTENSIONS: Record<string, string> = {
+	'image/jpeg': 'jpg',
+	'image/jpg': 'jpg',
+	'image/png': 'png',
+	'image/webp': 'webp',
+	'image/gif': 'gif',
+	'image/bmp': 'bmp',
+	'image/x-ms-bmp': 'bmp',
+	'video/mp4': 'mp4',
+	'video/quicktime': 'mov',
+	'video/x-m4v': 'm4v',
+	'audio/mpeg': 'mp3',
+	'audio/mp3': 'mp3',
+	'audio/wav': 'wav',
+	'audio/x-wav': 'wav',
+	'audio/wave': 'wav',
+	'audio/vnd.wave': 'wav',
 };
 
 /** Extensions of common image types, for the file URL's name; others get the subtype's letters. */
@@ -76,12 +79,6 @@ export function parseBinaryFieldList(value: unknown, model?: string): string[] {
 	return names;
 }
 
-/** What a model takes from binary data: the kinds of media, and each kind's accepted MIME types (undefined: any of the kind). */
-function acceptedKinds(model: ModelSpec): MediaKind[] {
-	if (!model.id.startsWith('seedance')) return ['image'];
-	return model.id === 'seedance-1.5-pro' ? ['image'] : ['image', 'video', 'audio'];
-}
-
 /** The kind and the file extension of a file the model takes; an InvalidParameter naming the field otherwise. */
 export function checkSourceFile(
 	model: ModelSpec,
@@ -92,22 +89,23 @@ export function checkSourceFile(
 		.split(';')[0]
 		.trim()
 		.toLowerCase();
-	const kinds = acceptedKinds(model);
-	const documented = model.id.startsWith('seedance');
-	const known = SEEDANCE_TYPES[mimeType];
+	const kind = mimeType.split('/')[0] as MediaKind;
+	const documented = model.fields.find((candidate) => candidate.kind === 'urls')?.fileTypes;
 	if (documented) {
-		if (known && kinds.includes(known.kind)) return known;
+		const ext = MEDIA_EXTENSIONS[mimeType];
+		if (ext && documented[kind]?.includes(ext)) return { kind, ext };
 	} else if (/^image\/[a-z0-9.+-]+$/.test(mimeType)) {
 		const subtype = mimeType.slice('image/'.length);
 		const ext = (IMAGE_EXTENSIONS[subtype] ?? subtype.replace(/[^a-z0-9]/g, '')).slice(0, 8);
 		return { kind: 'image', ext: ext || 'img' };
 	}
+	const kinds = documented ? Object.keys(documented) : ['image'];
 	const accepted = documented
 		? [
 				...new Set(
-					Object.entries(SEEDANCE_TYPES)
-						.filter(([, type]) => kinds.includes(type.kind))
-						.map(([, type]) => `.${type.ext}`),
+					Object.entries(MEDIA_EXTENSIONS)
+						.filter(([type, ext]) => documented[type.split('/')[0] as MediaKind]?.includes(ext))
+						.map(([, ext]) => `.${ext}`),
 				),
 			].join(' ')
 		: 'images (image/* types)';

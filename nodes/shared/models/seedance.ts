@@ -104,6 +104,9 @@ function model(version: Version, operation: GenerationOperation): ModelSpec {
 						min: 1,
 						max: version.maxMedia,
 						placeholder: 'https://example.com/first-frame.png',
+						fileTypes: version.imagesOnly
+							? { image: SEEDANCE_MEDIA_EXTENSIONS.image }
+							: SEEDANCE_MEDIA_EXTENSIONS,
 						description: version.imagesOnly
 							? 'Public URLs of one or two images (first frame, or first and last frame). One per line or separated by commas, or an expression that returns an array.'
 							: 'Public URLs of up to 12 files: images (.jpg .png .webp .gif .bmp, at most 9), videos (.mp4 .mov .m4v, 15 s in all) and audio (.mp3 .wav, 15 s in all). Refer to them in the prompt as @1, @2… One per line or separated by commas, or an expression that returns an array.',

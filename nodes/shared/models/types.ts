@@ -63,6 +63,11 @@ export interface UrlListField extends FieldBase {
 	/** The documented maximum count; absent where the docs give none (the API then answers). */
 	max?: number;
 	placeholder: string;
+	/**
+	 * The file types the docs list, by kind and extension; absent where the docs name none (any image
+	 * is sent and the API decides). Files from binary data are checked against it before submit.
+	 */
+	fileTypes?: Partial<Record<'image' | 'video' | 'audio', readonly string[]>>;
 }
 
 /** A boolean the docs show but do not explain (sent only when on). */
