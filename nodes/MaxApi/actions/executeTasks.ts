@@ -27,7 +27,8 @@ export async function executeTasks(
 			return parameterError(ctx, error, itemIndex);
 		}
 	});
-	// Bad parameters are reported first, before the wait mode is decided (which may refuse too).
+	// Bad parameters anywhere stop the run first, before the wait mode is decided (which may refuse
+	// too) and before anything is sent or billed.
 	const invalid = jobs.find((job): job is NodeOperationError => job instanceof NodeOperationError);
 	if (invalid && !ctx.continueOnFail()) throw invalid;
 	const resumeUrl = pauseResumeUrl(ctx, jobs, client);

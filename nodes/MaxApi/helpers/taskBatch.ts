@@ -253,15 +253,13 @@ export async function runTaskBatch(
 }
 
 /**
- * What every batch starts with, polling or pausing: bad parameters anywhere stop the run before
- * anything is sent or billed, and without Continue On Fail the first failure (or the editor's Stop)
- * ends the run: no new submits, no more waiting, and the error lists every task id (nothing lost).
+ * What every batch starts with, polling or pausing: without Continue On Fail the first failure (or
+ * the editor's Stop) ends the run: no new submits, no more waiting, and the error lists every task id
+ * (nothing lost). Bad parameters never get here without Continue On Fail: executeTasks stops the run
+ * on them before anything is decided, sent or billed.
  */
 export function startBatch(ctx: IExecuteFunctions, jobs: Array<TaskJob | NodeOperationError>) {
 	const continueOnFail = ctx.continueOnFail();
-	const invalid = jobs.find((job): job is NodeOperationError => job instanceof NodeOperationError);
-	if (invalid && !continueOnFail) throw invalid;
-
 	const stopOthers = new AbortController();
 	ctx
 		.getExecutionCancelSignal()

@@ -33,7 +33,7 @@ export function decideWaitMode(facts: WaitModeFacts): 'poll' | 'pause' {
 	if (!facts.waiting || facts.toolMode || facts.requested === 'poll') return 'poll';
 	const url = facts.resumeUrl ? parseHttpUrl(facts.resumeUrl) : undefined;
 	if (facts.requested === 'auto') {
-		const reachable = url !== undefined && (!facts.apiIsPublic || isInternetHost(url.hostname));
+		const reachable = url !== undefined && reachableByMaxApi(facts, url);
 		return facts.allVideo && reachable && !facts.userCallbackUrl ? 'pause' : 'poll';
 	}
 	if (facts.userCallbackUrl) {
@@ -84,7 +84,7 @@ function pauseToServeFiles(facts: WaitModeFacts, model: string): 'pause' {
 		);
 	}
 	const url = facts.resumeUrl ? parseHttpUrl(facts.resumeUrl) : undefined;
-	if (url && facts.apiIsPublic && !isInternetHost(url.hostname)) {
+	if (url && !reachableByMaxApi(facts, url)) {
 		throw new InvalidParameter(
 			'Image Source',
 			`Max API cannot download files from ${url.host}: it is this machine or a private network, not a public address`,
@@ -109,4 +109,12 @@ function pauseToServeFiles(facts: WaitModeFacts, model: string): 'pause' {
 		);
 	}
 	return 'pause';
+}
+
+/**
+ * Whether Max API can reach the resume URL: any URL for another Max API (the emulator, a proxy), and
+ * for the real one only a public address (it refuses localhost and cannot reach a private network).
+ */
+function reachableByMaxApi(facts: WaitModeFacts, url: URL): boolean {
+	return !facts.apiIsPublic || isInternetHost(url.hostname);
 }
