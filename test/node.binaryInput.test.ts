@@ -4,17 +4,11 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { encodePng } from './emulator/png';
-import { startApiProxy, type ApiProxy } from './support/apiProxy';
-import { NODE_NAME, runMaxApi, useTestbed } from './support/maxApi';
+import { NODE_NAME, runMaxApi, useApiProxy, useTestbed } from './support/maxApi';
 import type { HarnessInputItem } from './harness';
 
 const bed = useTestbed({ latencyMs: 200 });
-let proxy: ApiProxy;
-beforeAll(async () => {
-	proxy = await startApiProxy(bed.emu.url);
-});
-beforeEach(() => proxy.submits.splice(0));
-afterAll(async () => await proxy?.close());
+const proxy = useApiProxy(bed);
 
 const PNG = encodePng(16, 16);
 const I2I = {

@@ -8,16 +8,10 @@
 //   npx jest test/node.modelExpression.test.ts
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startApiProxy, type ApiProxy } from './support/apiProxy';
-import { NODE_NAME, runMaxApi, useTestbed } from './support/maxApi';
+import { NODE_NAME, runMaxApi, useApiProxy, useTestbed } from './support/maxApi';
 
 const bed = useTestbed({ latencyMs: 150 });
-let proxy: ApiProxy;
-beforeAll(async () => {
-	proxy = await startApiProxy(bed.emu.url);
-});
-beforeEach(() => proxy.submits.splice(0));
-afterAll(async () => await proxy?.close());
+const proxy = useApiProxy(bed);
 
 const IMG = 'https://img.example.com/source.png';
 

@@ -3,16 +3,10 @@
 import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 
 import { MaxApi } from '../nodes/MaxApi/MaxApi.node';
-import { startApiProxy, type ApiProxy } from './support/apiProxy';
-import { NODE_NAME, runMaxApi, useTestbed } from './support/maxApi';
+import { NODE_NAME, runMaxApi, useApiProxy, useTestbed } from './support/maxApi';
 
 const bed = useTestbed({ latencyMs: 200 });
-let proxy: ApiProxy;
-beforeAll(async () => {
-	proxy = await startApiProxy(bed.emu.url);
-});
-beforeEach(() => proxy.submits.splice(0));
-afterAll(async () => await proxy?.close());
+const proxy = useApiProxy(bed);
 
 const VIDEO = {
 	resource: 'video',

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
+import { startApiProxy, type ApiProxy } from './apiProxy';
 import {
 	cleanupHarness,
 	loadPackage,
@@ -40,6 +41,20 @@ export function useTestbed(options: EmulatorOptions = {}): MaxApiTestbed {
 		cleanupHarness();
 	});
 	return bed;
+}
+
+/**
+ * A recording proxy (apiProxy.ts) in front of the testbed's emulator for the whole test file, its
+ * recorded submits emptied before each test. Call after useTestbed: the emulator starts first.
+ */
+export function useApiProxy(bed: MaxApiTestbed): ApiProxy {
+	const proxy = {} as ApiProxy;
+	beforeAll(async () => {
+		Object.assign(proxy, await startApiProxy(bed.emu.url));
+	});
+	beforeEach(() => proxy.submits.splice(0));
+	afterAll(async () => await proxy.close?.());
+	return proxy;
 }
 
 export interface MaxApiRun {
